@@ -1,0 +1,171 @@
+# Vireo: one entry point. `make` builds, `make run` boots the demo under
+# QEMU, `make test` runs every test tier, `make debug` waits for gdb.
+
+BUILD := build
+CROSS := riscv64-linux-gnu-
+KCC := $(CROSS)gcc
+HOSTCC := gcc
+PYTHON := python3
+QEMU := qemu-system-riscv64
+OPENSBI := /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+
+SMP ?= 2
+MEM ?= 256M
+APPEND ?=
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wconversion
+INCLUDES := -Ikernel/include -Iarch/riscv64/include -I$(BUILD)/include
+
+# The kernel: freestanding, no FPU registers, code model that reaches the
+# top 2 GiB and runs PC-relative before the MMU is on.
+KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib -fno-pic -fno-pie \
+	-mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 -mno-relax \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-tree-loop-distribute-patterns \
+	$(WARN) $(INCLUDES) -MMD -MP
+KLDFLAGS := -nostdlib -static -Wl,--no-relax -Wl,--build-id=none -Wl,-z,max-page-size=4096
+
+# Host builds of the portable code for the unit tests.
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HCFLAGS := -std=gnu11 -O1 -g $(SANITIZE) $(WARN) -Ikernel/include -MMD -MP
+TCFLAGS := -std=gnu11 -O1 -g $(SANITIZE) -Wall -Wextra -Werror -Ikernel/include -MMD -MP
+
+# Portable sources that the host unit tests link (kernel/ without the parts
+# that need the console or the architecture).
+PORTABLE := kernel/fdt.c kernel/bootinfo.c kernel/cpio.c kernel/palloc.c kernel/memory.c \
+	kernel/cmdline.c kernel/lib/crc32.c kernel/lib/fmt.c
+
+KERNEL_C := $(wildcard kernel/*.c kernel/lib/*.c) \
+	$(filter-out arch/riscv64/asm-offsets.c,$(wildcard arch/riscv64/*.c))
+KERNEL_S := $(filter-out arch/riscv64/kernel.ld.S,$(wildcard arch/riscv64/*.S))
+KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_C) $(KERNEL_S))
+KERNEL := $(BUILD)/vireo.elf
+ASM_OFFSETS := $(BUILD)/include/generated/asm-offsets.h
+LDSCRIPT := $(BUILD)/kernel/kernel.ld
+
+ARCHIVE := $(BUILD)/boot.cpio
+MODULES := boot/modules.list
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+HOST_LIB := $(BUILD)/unit/libportable.a
+HOST_OBJS := $(patsubst %,$(BUILD)/host/%.o,$(PORTABLE))
+FIXTURE_DTBS := $(patsubst tests/unit/data/%.dts,$(BUILD)/unit/data/%.dtb,$(wildcard tests/unit/data/*.dts))
+QEMU_DTBS := $(BUILD)/unit/data/qemu-virt-smp1-128M.dtb $(BUILD)/unit/data/qemu-virt-smp4-512M.dtb
+UNIT_DATA := $(FIXTURE_DTBS) $(QEMU_DTBS) $(BUILD)/unit/data/sample.cpio
+
+QEMU_ARGS = -M virt -cpu rv64,h=true -smp $(SMP) -m $(MEM) -nographic \
+	-bios $(OPENSBI) -kernel $(KERNEL) -initrd $(ARCHIVE) $(if $(APPEND),-append "$(APPEND)")
+
+SETUP_STAMP := $(BUILD)/.setup-done
+
+# Quiet by default; `make V=1` shows the commands.
+ifeq ($(V),1)
+Q :=
+say := @true
+else
+Q := @
+say := @printf '  %-6s %s\n'
+endif
+
+.PHONY: all setup run debug gdb test unit-tests clean
+.DELETE_ON_ERROR:
+
+all: $(KERNEL) $(ARCHIVE)
+
+# Every build first makes sure the Debian packages are present. The stamp
+# keeps this to one quick check per change of the script.
+$(SETUP_STAMP): scripts/setup
+	@scripts/setup
+	@mkdir -p $(@D) && touch $@
+
+setup:
+	@scripts/setup
+
+$(KERNEL_OBJS) $(HOST_OBJS) $(UNIT_BINS) $(ASM_OFFSETS) $(LDSCRIPT) $(ARCHIVE) $(UNIT_DATA): | $(SETUP_STAMP)
+
+$(ASM_OFFSETS): arch/riscv64/asm-offsets.c
+	@mkdir -p $(@D)
+	$(say) GEN $@
+	$(Q)$(KCC) $(filter-out -MMD -MP,$(KCFLAGS)) -S -o $@.s $<
+	$(Q)sed -n 's/^->\([A-Z_0-9]*\) \(.*\)$$/#define \1 \2/p' $@.s > $@.tmp
+	$(Q){ echo '/* Generated from arch/riscv64/asm-offsets.c; do not edit. */'; cat $@.tmp; } > $@
+	$(Q)rm -f $@.s $@.tmp
+
+$(BUILD)/kernel/%.c.o: %.c | $(ASM_OFFSETS)
+	@mkdir -p $(@D)
+	$(say) CC $<
+	$(Q)$(KCC) $(KCFLAGS) -c -o $@ $<
+
+$(BUILD)/kernel/%.S.o: %.S $(ASM_OFFSETS)
+	@mkdir -p $(@D)
+	$(say) AS $<
+	$(Q)$(KCC) $(KCFLAGS) -D__ASSEMBLER__ -c -o $@ $<
+
+$(LDSCRIPT): arch/riscv64/kernel.ld.S arch/riscv64/include/arch/layout.h
+	@mkdir -p $(@D)
+	$(say) LDS $@
+	$(Q)$(KCC) -E -P -x c -D__ASSEMBLER__ $(INCLUDES) -o $@ $<
+
+$(KERNEL): $(KERNEL_OBJS) $(LDSCRIPT)
+	$(say) LD $@
+	$(Q)$(KCC) $(KCFLAGS) $(KLDFLAGS) -T $(LDSCRIPT) -o $@ $(KERNEL_OBJS)
+
+$(ARCHIVE): $(MODULES) scripts/mkcpio $(shell sed -n 's/^[^#][^ ]* \(.*\)$$/boot\/\1/p' $(MODULES))
+	@mkdir -p $(@D)
+	$(say) CPIO $@
+	$(Q)$(PYTHON) scripts/mkcpio -o $@ --list $(MODULES)
+
+run: all
+	@echo "Booting Vireo under QEMU (Ctrl-A x quits QEMU)"
+	$(QEMU) $(QEMU_ARGS)
+
+debug: all
+	@echo "QEMU waits for gdb: in another terminal run 'make gdb'"
+	$(QEMU) $(QEMU_ARGS) -s -S
+
+gdb: $(KERNEL)
+	gdb-multiarch $(KERNEL) -ex 'set architecture riscv:rv64' -ex 'target remote :1234'
+
+# --- unit tests (host, ASan + UBSan) ---
+
+$(BUILD)/host/%.c.o: %.c
+	@mkdir -p $(@D)
+	$(say) HOSTCC $<
+	$(Q)$(HOSTCC) $(HCFLAGS) -c -o $@ $<
+
+$(HOST_LIB): $(HOST_OBJS)
+	$(say) AR $@
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/unit/%: tests/unit/%.c $(HOST_LIB)
+	@mkdir -p $(@D)
+	$(say) HOSTLD $@
+	$(Q)$(HOSTCC) $(TCFLAGS) -o $@ $< $(HOST_LIB) -lcmocka
+
+$(BUILD)/unit/data/%.dtb: tests/unit/data/%.dts
+	@mkdir -p $(@D)
+	$(say) DTC $@
+	$(Q)dtc -q -I dts -O dtb -o $@ $<
+
+$(BUILD)/unit/data/qemu-virt-smp%.dtb:
+	@mkdir -p $(@D)
+	$(say) DUMPDTB $@
+	$(Q)$(QEMU) -M virt,dumpdtb=$@ -cpu rv64,h=true -nographic \
+		-smp $(word 1,$(subst -, ,$*)) -m $(word 2,$(subst -, ,$*)) >/dev/null
+
+# An archive made by GNU cpio, not by our packer, for the parser's tests.
+$(BUILD)/unit/data/sample.cpio: $(MODULES)
+	@mkdir -p $(@D)
+	$(say) CPIO $@
+	$(Q)cd boot && sed -n 's/^[^#][^ ]* \(.*\)$$/\1/p' modules.list | cpio --quiet -o -H newc > $(abspath $@)
+
+unit-tests: $(UNIT_BINS) $(UNIT_DATA)
+
+test: all unit-tests
+	$(PYTHON) tests/run
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

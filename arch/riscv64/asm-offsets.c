@@ -1,0 +1,20 @@
+/*
+ * Offsets of C structures for assembly. Compiled to assembly only; the build
+ * turns each "->NAME value" marker into a #define in asm-offsets.h.
+ */
+#include <arch/trap.h>
+#include <stddef.h>
+
+#define DEFINE(sym, val) __asm__ volatile("\n->" #sym " %0" ::"i"(val))
+
+void asm_offsets(void);
+
+void asm_offsets(void)
+{
+	DEFINE(TF_REGS, offsetof(struct trap_frame, regs));
+	DEFINE(TF_SEPC, offsetof(struct trap_frame, sepc));
+	DEFINE(TF_SSTATUS, offsetof(struct trap_frame, sstatus));
+	DEFINE(TF_SCAUSE, offsetof(struct trap_frame, scause));
+	DEFINE(TF_STVAL, offsetof(struct trap_frame, stval));
+	DEFINE(TF_SIZE, sizeof(struct trap_frame));
+}

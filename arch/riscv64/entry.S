@@ -1,0 +1,107 @@
+/*
+ * Boot entry and the trap vector.
+ *
+ * OpenSBI enters _start in S-mode (HS when the H extension is present) with
+ * the MMU off, a0 = this hart's id and a1 = the physical address of the
+ * device tree.
+ */
+#include <arch/csr.h>
+#include <arch/layout.h>
+#include <generated/asm-offsets.h>
+
+	.section .text.boot, "ax"
+	.globl _start
+_start:
+	csrw	sie, zero
+	csrci	sstatus, SSTATUS_SIE
+	mv	s0, a0			/* hart id */
+	mv	s1, a1			/* device tree, physical */
+	lla	s2, _start		/* where we were loaded, physical */
+	lla	sp, boot_stack_top
+
+	/* Zero .bss (physical addresses: the MMU is still off). */
+	lla	t0, __bss_start
+	lla	t1, __bss_end
+1:	bgeu	t0, t1, 2f
+	sd	zero, 0(t0)
+	addi	t0, t0, 8
+	j	1b
+2:
+	mv	a0, s2
+	lla	a1, _end
+	sub	a1, a1, s2		/* image size */
+	call	boot_vm_setup
+	beqz	a0, boot_fail
+	sfence.vma
+	csrw	satp, a0
+	sfence.vma
+	ld	t0, .Lhigh_entry	/* the link-time (virtual) address */
+	jr	t0
+
+boot_fail:
+	wfi
+	j	boot_fail
+
+	.balign 8
+.Lhigh_entry:
+	.dword	high_entry
+
+	.text
+high_entry:
+	/* Now at the link address: move sp to the image's virtual mapping. */
+	li	t0, KERNEL_LINK_BASE
+	sub	t0, t0, s2
+	add	sp, sp, t0
+	lla	t0, trap_entry
+	csrw	stvec, t0
+	csrw	sscratch, zero
+	mv	a0, s0
+	mv	a1, s1
+	mv	a2, s2
+	call	arch_boot
+	j	boot_fail
+
+/*
+ * Trap vector (direct mode). Only supervisor-mode traps exist so far: save
+ * the interrupted context below the current sp, call trap_kernel, restore.
+ * The kernel keeps sscratch at zero while it runs.
+ */
+	.balign 4
+	.globl trap_entry
+trap_entry:
+	addi	sp, sp, -TF_SIZE
+	sd	x1, TF_REGS + 1*8(sp)
+	.irp	n, 3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	sd	x\n, TF_REGS + \n*8(sp)
+	.endr
+	addi	t0, sp, TF_SIZE
+	sd	t0, TF_REGS + 2*8(sp)
+	csrr	t0, sepc
+	sd	t0, TF_SEPC(sp)
+	csrr	t0, sstatus
+	sd	t0, TF_SSTATUS(sp)
+	csrr	t0, scause
+	sd	t0, TF_SCAUSE(sp)
+	csrr	t0, stval
+	sd	t0, TF_STVAL(sp)
+
+	mv	a0, sp
+	call	trap_kernel
+
+	ld	t0, TF_SEPC(sp)
+	csrw	sepc, t0
+	ld	t0, TF_SSTATUS(sp)
+	csrw	sstatus, t0
+	ld	x1, TF_REGS + 1*8(sp)
+	.irp	n, 3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	ld	x\n, TF_REGS + \n*8(sp)
+	.endr
+	addi	sp, sp, TF_SIZE
+	sret
+
+	.section .bss.stack, "aw", @nobits
+	.balign 16
+boot_stack:
+	.space	KERNEL_STACK_SIZE
+	.globl boot_stack_top
+boot_stack_top:

@@ -1,0 +1,13 @@
+/* The supervisor timer: Sstc's stimecmp when available, SBI otherwise. */
+#ifndef ARCH_TIMER_H
+#define ARCH_TIMER_H
+
+#include <stdbool.h>
+
+/* Choose the mechanism: Sstc only when the device tree names it and the CSR is accessible. */
+void timer_init(bool dt_has_sstc);
+
+/* Timer interrupt: silence it and tell the portable clock. */
+void timer_interrupt(void);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * Boot on riscv64: from the first C code at the link address to
+ * kernel_main. Until the UART is known the console is SBI's.
+ */
+#include <arch/csr.h>
+#include <arch/layout.h>
+#include <arch/mmu.h>
+#include <arch/percpu.h>
+#include <arch/sbi.h>
+#include <arch/timer.h>
+#include <arch/uart.h>
+#include <kernel/arch.h>
+#include <kernel/bootinfo.h>
+#include <kernel/console.h>
+#include <kernel/fdt.h>
+#include <kernel/kmain.h>
+#include <kernel/memory.h>
+#include <kernel/pages.h>
+
+#define FDT_MAX_SIZE (4u << 20)
+
+noreturn_fn void arch_boot(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa);
+
+static struct percpu boot_percpu;
+static struct boot_info boot_info;
+static struct fdt boot_fdt;
+static size_t boot_fdt_size;
+
+void arch_console_putc(char c)
+{
+	if (uart_ready())
+		uart_putc(c);
+	else
+		sbi_console_putchar(c);
+}
+
+int arch_console_getc(void)
+{
+	return uart_ready() ? uart_getc() : -1;
+}
+
+cpu_t arch_cpu_this(void)
+{
+	return percpu_this()->cpu;
+}
+
+hartid_t arch_hart_this(void)
+{
+	return percpu_this()->hart;
+}
+
+void arch_irq_enable(void)
+{
+	csr_set(sstatus, SSTATUS_SIE);
+}
+
+void arch_irq_disable(void)
+{
+	csr_clear(sstatus, SSTATUS_SIE);
+}
+
+void arch_wait_for_interrupt(void)
+{
+	__asm__ volatile("wfi" ::: "memory");
+}
+
+noreturn_fn void arch_halt(void)
+{
+	arch_irq_disable();
+	kprintf("*** hart %lu halted\n", hartid_val(arch_hart_this()));
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+noreturn_fn void arch_poweroff(void)
+{
+	kprintf("Vireo: powering off\n");
+	sbi_shutdown();
+}
+
+static void parse_device_tree(paddr_t dtb)
+{
+	struct parse_error err = { 0 };
+	const void *blob;
+	size_t size = 0;
+
+	if (pa_val(dtb) >= DIRECT_MAP_SIZE - FDT_MAX_SIZE)
+		panic("device tree at 0x%lx is outside the direct map", pa_val(dtb));
+	blob = va_ptr(phys_to_virt(dtb));
+	if (!fdt_header_totalsize(blob, FDT_MAX_SIZE, &size, &err) || size > FDT_MAX_SIZE ||
+	    !fdt_open(&boot_fdt, blob, size, &err) ||
+	    !bootinfo_from_fdt(&boot_info, &boot_fdt, &err))
+		panic("device tree rejected: %s at offset %zu", err.what, err.offset);
+	boot_fdt_size = size;
+}
+
+/*
+ * Regions the page allocator must never hand out: firmware, this image, the
+ * device tree and the boot archive.
+ */
+static size_t collect_holes(paddr_t dtb, struct pa_range *holes)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < boot_info.nreserved; i++)
+		holes[n++] = boot_info.reserved[i];
+	holes[n++] = mmu_kernel_image();
+	holes[n++] = (struct pa_range){ dtb, boot_fdt_size };
+	if (boot_info.has_initrd)
+		holes[n++] = boot_info.initrd;
+	return n;
+}
+
+noreturn_fn void arch_boot(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa)
+{
+	struct pa_range holes[MEMORY_MAX_HOLES];
+
+	mmu_set_load_address(pa(load_pa));
+	boot_percpu = (struct percpu){ .cpu = cpu(0), .hart = hartid(hart) };
+	percpu_install(&boot_percpu);
+	csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
+
+	parse_device_tree(pa(dtb_pa));
+	if (boot_info.uart.present)
+		uart_init(phys_to_virt(boot_info.uart.reg.base), boot_info.uart.reg_shift,
+			  boot_info.uart.reg_io_width);
+	if (boot_info.nreserved + 3 > MEMORY_MAX_HOLES)
+		panic("device tree: too many reserved regions (%zu)", boot_info.nreserved);
+	pages_init(boot_info.memory, boot_info.nmemory, holes, collect_holes(pa(dtb_pa), holes),
+		   DIRECT_MAP_BASE);
+	mmu_init(boot_info.memory, boot_info.nmemory, boot_info.reserved, boot_info.nreserved);
+	if (boot_info.uart.present)
+		uart_move(mmu_map_io(boot_info.uart.reg));
+	timer_init(boot_info.all_harts_sstc);
+	kernel_main(&boot_info);
+}

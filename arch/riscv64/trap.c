@@ -1,0 +1,102 @@
+/*
+ * Supervisor trap handling: interrupts, fault fixups for probes, and a full
+ * register dump for any trap the kernel does not expect.
+ */
+#include <arch/csr.h>
+#include <arch/percpu.h>
+#include <arch/timer.h>
+#include <arch/trap.h>
+#include <kernel/arch.h>
+#include <kernel/console.h>
+
+struct extable_entry {
+	uintptr_t insn;
+	uintptr_t fixup;
+};
+
+extern const struct extable_entry __ex_table_start[], __ex_table_end[];
+extern uintptr_t probe_exec_resume;
+
+static const char *const exception_names[] = {
+	[EXC_INST_MISALIGNED] = "instruction address misaligned",
+	[EXC_INST_ACCESS] = "instruction access fault",
+	[EXC_ILLEGAL_INST] = "illegal instruction",
+	[EXC_BREAKPOINT] = "breakpoint",
+	[EXC_LOAD_MISALIGNED] = "load address misaligned",
+	[EXC_LOAD_ACCESS] = "load access fault",
+	[EXC_STORE_MISALIGNED] = "store address misaligned",
+	[EXC_STORE_ACCESS] = "store access fault",
+	[EXC_ECALL_U] = "environment call from U-mode",
+	[EXC_ECALL_S] = "environment call from S-mode",
+	[EXC_INST_PAGE_FAULT] = "instruction page fault",
+	[EXC_LOAD_PAGE_FAULT] = "load page fault",
+	[EXC_STORE_PAGE_FAULT] = "store/AMO page fault",
+};
+
+static const char *const reg_names[32] = {
+	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+	"a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+	"s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+static const char *trap_name(uint64_t scause)
+{
+	uint64_t code = scause & ~SCAUSE_INTERRUPT;
+
+	if (scause & SCAUSE_INTERRUPT)
+		return code == IRQ_S_TIMER ? "supervisor timer interrupt"
+		     : code == IRQ_S_EXT   ? "supervisor external interrupt"
+		     : code == IRQ_S_SOFT  ? "supervisor software interrupt"
+					   : "unknown interrupt";
+	if (code < ARRAY_SIZE(exception_names) && exception_names[code])
+		return exception_names[code];
+	return "unknown exception";
+}
+
+noreturn_fn void trap_die(const struct trap_frame *tf, const char *why)
+{
+	kprintf("\n*** %s on hart %lu: scause 0x%lx (%s)\n", why,
+		hartid_val(arch_hart_this()), tf->scause, trap_name(tf->scause));
+	kprintf("    sepc 0x%016lx  stval 0x%016lx  sstatus 0x%016lx\n", tf->sepc,
+		tf->stval, tf->sstatus);
+	for (unsigned i = 1; i < 32; i++)
+		kprintf("    %-4s 0x%016lx%s", reg_names[i], tf->regs[i], i % 4 == 3 ? "\n" : "");
+	kprintf("\n");
+	arch_halt();
+}
+
+static bool fixup_fault(struct trap_frame *tf)
+{
+	uint64_t code = tf->scause;
+
+	if ((code == EXC_INST_PAGE_FAULT || code == EXC_INST_ACCESS) && probe_exec_resume) {
+		tf->sepc = probe_exec_resume;
+		return true;
+	}
+	for (const struct extable_entry *e = __ex_table_start; e < __ex_table_end; e++) {
+		if (e->insn == tf->sepc) {
+			tf->sepc = e->fixup;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void trap_interrupt(struct trap_frame *tf)
+{
+	uint64_t code = tf->scause & ~SCAUSE_INTERRUPT;
+
+	if (code == IRQ_S_TIMER) {
+		timer_interrupt();
+		return;
+	}
+	trap_die(tf, "unexpected interrupt");
+}
+
+void trap_kernel(struct trap_frame *tf)
+{
+	if (tf->scause & SCAUSE_INTERRUPT)
+		trap_interrupt(tf);
+	else if (!fixup_fault(tf))
+		trap_die(tf, "unexpected trap");
+}

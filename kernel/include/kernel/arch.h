@@ -1,0 +1,44 @@
+/*
+ * What the portable kernel needs from the architecture. Each architecture
+ * implements these under arch/<arch>/.
+ */
+#ifndef KERNEL_ARCH_H
+#define KERNEL_ARCH_H
+
+#include <kernel/compiler.h>
+#include <kernel/types.h>
+
+/* Physical to kernel virtual through the direct map (RAM below its limit). */
+vaddr_t phys_to_virt(paddr_t p);
+/* Kernel virtual (direct map or image) back to physical. */
+paddr_t virt_to_phys(vaddr_t v);
+
+/* Write one byte to the console device (polling). */
+void arch_console_putc(char c);
+/* Read one byte from the console if one is waiting; -1 otherwise. */
+int arch_console_getc(void);
+
+/* This hart's logical CPU number and hart id. */
+cpu_t arch_cpu_this(void);
+hartid_t arch_hart_this(void);
+
+/* Stop this hart for good with interrupts off. */
+noreturn_fn void arch_halt(void);
+/* Power the machine off. */
+noreturn_fn void arch_poweroff(void);
+
+/* The free-running platform time counter, in ticks of the timebase. */
+uint64_t arch_time_now(void);
+/* Request a timer interrupt at absolute time `deadline` (replaces the last). */
+void arch_timer_arm(uint64_t deadline);
+/* Cancel a requested timer interrupt. */
+void arch_timer_disarm(void);
+/* Name of the timer mechanism in use ("sstc" or "sbi"). */
+const char *arch_timer_kind(void);
+
+/* Interrupts on this hart: enable, disable, and wait for one. */
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+void arch_wait_for_interrupt(void);
+
+#endif
