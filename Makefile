@@ -2,6 +2,7 @@
 # QEMU, `make test` runs every test tier, `make debug` waits for gdb.
 
 BUILD := build
+MAKEFLAGS += --jobs=$(shell nproc)
 CROSS := riscv64-linux-gnu-
 KCC := $(CROSS)gcc
 HOSTCC := gcc
@@ -135,7 +136,7 @@ $(BUILD)/host/%.c.o: %.c
 
 $(HOST_LIB): $(HOST_OBJS)
 	$(say) AR $@
-	$(Q)rm -f $@
+	$(Q)mkdir -p $(@D) && rm -f $@
 	$(Q)ar rcs $@ $^
 
 $(BUILD)/unit/%: tests/unit/%.c $(HOST_LIB)
