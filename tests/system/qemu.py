@@ -18,7 +18,7 @@ class Outcome:
 
 
 def command(sc, build, archive_path):
-    cmd = ["qemu-system-riscv64", "-M", "virt", "-cpu", "rv64,h=true",
+    cmd = ["qemu-system-riscv64", "-M", "virt", "-cpu", sc.cpu,
            "-smp", str(sc.smp), "-m", sc.mem, "-nographic",
            "-bios", OPENSBI, "-kernel", os.path.join(build, "vireo.elf")]
     if sc.icount:

@@ -29,12 +29,14 @@ FAILURES = [r"^panic:", r"^\*\*\* unexpected", r"^\*\*\* hart \d+ halted"]
 
 
 class Scenario:
-    def __init__(self, name, smp=2, mem="256M", append="poweroff",
+    def __init__(self, name, smp=2, mem="256M", cpu="rv64,h=true",
+                 append="poweroff",
                  archive="default", archive_bytes=None, expect=(),
                  forbid=None, stop_after=None, send=(), tap=False,
                  icount=False, timeout=60):
         self.name = name
         self.smp = smp
+        self.cpu = cpu
         self.mem = mem
         self.append = append
         self.archive = "custom" if archive_bytes else archive
@@ -163,6 +165,10 @@ SCENARIOS = [
     Scenario("ktest-all-smp1-2G", smp=1, mem="2G",
              append="ktest=all poweroff", tap=True,
              expect=[r"^ktest: done, 0 failed$"]),
+    Scenario("ktest-all-sbi-timer", smp=1, cpu="rv64,h=true,sstc=false",
+             append="ktest=all poweroff", tap=True,
+             expect=[r"^cpus: 1 harts, timebase 10000000 Hz, timer sbi,",
+                     r"^ktest: done, 0 failed$"]),
     Scenario("ktest-select", append="ktest=wx_text_not_writable,"
              "pages_orders_aligned poweroff", tap=True,
              expect=[r"^1\.\.2$", r"^ktest: done, 0 failed$"]),
