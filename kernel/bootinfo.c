@@ -486,7 +486,7 @@ static bool stdout_node(const struct fdt *fdt, struct fdt_node *node, struct par
 {
 	struct fdt_node chosen;
 	struct fdt_prop prop;
-	const char *path;
+	const char *path, *colon;
 	size_t n;
 
 	*node = fdt_root(fdt);
@@ -495,9 +495,8 @@ static bool stdout_node(const struct fdt *fdt, struct fdt_node *node, struct par
 		return true;
 	if (!fdt_prop_string(&prop, &path, err))
 		return false;
-	n = strlen(path);
-	if (strchr(path, ':'))
-		n = (size_t)(strchr(path, ':') - path);
+	colon = strchr(path, ':');
+	n = colon ? (size_t)(colon - path) : strlen(path);
 	if (!fdt_find_path_n(fdt, path, n, node) || !is_uart(fdt, *node))
 		*node = fdt_root(fdt);
 	return true;

@@ -121,6 +121,8 @@ noreturn_fn void arch_boot(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa)
 	csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
 
 	parse_device_tree(pa(dtb_pa));
+	if (boot_info.mmu < BOOTINFO_MMU_SV39)
+		panic("device tree: harts lack Sv39 address translation");
 	if (boot_info.uart.present)
 		uart_init(phys_to_virt(boot_info.uart.reg.base), boot_info.uart.reg_shift,
 			  boot_info.uart.reg_io_width);
