@@ -15,7 +15,7 @@ MEM ?= 256M
 APPEND ?=
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wconversion
-INCLUDES := -Ikernel/include -Iarch/riscv64/include -I$(BUILD)/include
+INCLUDES := -Iinclude -Ikernel/include -Iarch/riscv64/include -I$(BUILD)/include
 
 # The kernel: freestanding, no FPU registers, code model that reaches the
 # top 2 GiB and runs PC-relative before the MMU is on.
@@ -27,13 +27,14 @@ KLDFLAGS := -nostdlib -static -Wl,--no-relax -Wl,--build-id=none -Wl,-z,max-page
 
 # Host builds of the portable code for the unit tests.
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-HCFLAGS := -std=gnu11 -O1 -g $(SANITIZE) $(WARN) -Ikernel/include -MMD -MP
-TCFLAGS := -std=gnu11 -O1 -g $(SANITIZE) -Wall -Wextra -Werror -Ikernel/include -MMD -MP
+HCFLAGS := -std=gnu11 -O1 -g $(SANITIZE) $(WARN) -Iinclude -Ikernel/include -Iuser/root -MMD -MP
+TCFLAGS := -std=gnu11 -O1 -g $(SANITIZE) -Wall -Wextra -Werror -Iinclude -Ikernel/include -Iuser/root -MMD -MP
 
 # Portable sources that the host unit tests link (kernel/ without the parts
-# that need the console or the architecture).
+# that need the console or the architecture, and the root task's parsers).
 PORTABLE := kernel/fdt.c kernel/bootinfo.c kernel/cpio.c kernel/palloc.c kernel/memory.c \
-	kernel/cmdline.c kernel/lib/crc32.c kernel/lib/fmt.c
+	kernel/cmdline.c kernel/elf.c kernel/mapdb.c kernel/lib/crc32.c kernel/lib/fmt.c \
+	user/root/bootcfg.c
 
 KERNEL_C := $(wildcard kernel/*.c kernel/lib/*.c) \
 	$(filter-out arch/riscv64/asm-offsets.c,$(wildcard arch/riscv64/*.c))
@@ -52,7 +53,8 @@ HOST_LIB := $(BUILD)/unit/libportable.a
 HOST_OBJS := $(patsubst %,$(BUILD)/host/%.o,$(PORTABLE))
 FIXTURE_DTBS := $(patsubst tests/unit/data/%.dts,$(BUILD)/unit/data/%.dtb,$(wildcard tests/unit/data/*.dts))
 QEMU_DTBS := $(BUILD)/unit/data/qemu-virt-smp1-128M.dtb $(BUILD)/unit/data/qemu-virt-smp4-512M.dtb
-UNIT_DATA := $(FIXTURE_DTBS) $(QEMU_DTBS) $(BUILD)/unit/data/sample.cpio
+UNIT_DATA := $(FIXTURE_DTBS) $(QEMU_DTBS) $(BUILD)/unit/data/sample.cpio \
+	$(BUILD)/unit/data/sample.elf
 
 QEMU_ARGS = -M virt -cpu rv64,h=true -smp $(SMP) -m $(MEM) -nographic \
 	-bios $(OPENSBI) -kernel $(KERNEL) -initrd $(ARCHIVE) $(if $(APPEND),-append "$(APPEND)")
@@ -160,6 +162,12 @@ $(BUILD)/unit/data/sample.cpio: $(MODULES)
 	@mkdir -p $(@D)
 	$(say) CPIO $@
 	$(Q)cd boot && sed -n 's/^[^#][^ ]* \(.*\)$$/\1/p' modules.list | cpio --quiet -o -H newc > $(abspath $@)
+
+# A real static riscv64 executable from the cross toolchain, for the ELF parser's tests.
+$(BUILD)/unit/data/sample.elf: tests/unit/data/sample.c
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CROSS)gcc -nostdlib -static -O2 -o $@ $<
 
 unit-tests: $(UNIT_BINS) $(UNIT_DATA)
 

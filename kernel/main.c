@@ -11,6 +11,8 @@
 #include <kernel/kmain.h>
 #include <kernel/ktest.h>
 #include <kernel/pages.h>
+#include <kernel/root.h>
+#include <kernel/sched.h>
 #include <kernel/string.h>
 
 #define VIREO_VERSION "0.1"
@@ -107,22 +109,26 @@ static void crash_if_asked(const struct boot_info *bi)
 	kprintf("crash: unknown kind \"%.*s\"\n", (int)v.len, v.text);
 }
 
-static void idle_tick(void *arg)
+static void idle_tick(struct timer *t)
 {
-	(void)arg;
+	(void)t;
 }
 
 /* Nothing runs yet: poll the console for 'q' on a slow timer tick. */
 static noreturn_fn void idle(void)
 {
+	struct timer tick = { 0 };
+
 	kprintf("idle: nothing to run yet. Press q to power off (Ctrl-A x leaves QEMU).\n");
 	for (;;) {
 		int c = arch_console_getc();
 
 		if (c == 'q')
 			arch_poweroff();
-		clock_set_alarm(arch_time_now() + clock_ticks_from_us(IDLE_POLL_US), idle_tick, 0);
+		timer_arm(&tick, arch_time_now() + clock_ticks_from_us(IDLE_POLL_US), idle_tick);
+		arch_irq_enable();
 		arch_wait_for_interrupt();
+		arch_irq_disable();
 	}
 }
 
@@ -136,6 +142,8 @@ noreturn_fn void kernel_main(const struct boot_info *bi)
 	list_archive(bi);
 	run_selftests(bi);
 	crash_if_asked(bi);
+	if (root_start(bi))
+		sched_exit();
 	if (cmdline_find(bi->bootargs, "poweroff", &v))
 		arch_poweroff();
 	idle();

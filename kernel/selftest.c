@@ -81,13 +81,14 @@ KTEST(pages_orders_aligned)
 }
 
 struct alarm_probe {
+	struct timer timer;
 	unsigned fired;
 	uint64_t at;
 };
 
-static void alarm_record(void *arg)
+static void alarm_record(struct timer *t)
 {
-	struct alarm_probe *probe = arg;
+	struct alarm_probe *probe = (struct alarm_probe *)t;
 
 	probe->fired++;
 	probe->at = arch_time_now();
@@ -109,9 +110,9 @@ KTEST(timer_oneshot_fires_after_deadline)
 	struct alarm_probe probe = { 0 };
 	uint64_t deadline = arch_time_now() + clock_ticks_from_us(2000);
 
-	clock_set_alarm(deadline, alarm_record, &probe);
+	timer_arm(&probe.timer, deadline, alarm_record);
 	wait_for_alarm(&probe, 1, clock_ticks_from_us(1000000));
-	clock_cancel_alarm();
+	timer_cancel(&probe.timer);
 	KTEST_EXPECT(probe.fired == 1);
 	KTEST_EXPECT(probe.at >= deadline);
 	return true;
@@ -122,8 +123,8 @@ KTEST(timer_cancel_prevents_interrupt)
 	struct alarm_probe probe = { 0 };
 	uint64_t start = clock_interrupt_count();
 
-	clock_set_alarm(arch_time_now() + clock_ticks_from_us(1000), alarm_record, &probe);
-	clock_cancel_alarm();
+	timer_arm(&probe.timer, arch_time_now() + clock_ticks_from_us(1000), alarm_record);
+	timer_cancel(&probe.timer);
 	arch_irq_enable();
 	for (uint64_t end = arch_time_now() + clock_ticks_from_us(5000); arch_time_now() < end;)
 		;
@@ -132,13 +133,43 @@ KTEST(timer_cancel_prevents_interrupt)
 	return true;
 }
 
+/* Three timers armed out of order fire in deadline order. */
+static unsigned order_seen[3], order_count;
+
+static void record_order(struct timer *t);
+
+static struct timer order_timers[3];
+
+static void record_order(struct timer *t)
+{
+	order_seen[order_count++] = (unsigned)(t - order_timers);
+}
+
+KTEST(timer_queue_fires_in_deadline_order)
+{
+	uint64_t now = arch_time_now(), step = clock_ticks_from_us(500);
+	uint64_t give_up = now + clock_ticks_from_us(1000000);
+
+	order_count = 0;
+	timer_arm(&order_timers[0], now + 3 * step, record_order);
+	timer_arm(&order_timers[1], now + 1 * step, record_order);
+	timer_arm(&order_timers[2], now + 2 * step, record_order);
+	arch_irq_enable();
+	while (order_count < 3 && arch_time_now() < give_up)
+		arch_wait_for_interrupt();
+	arch_irq_disable();
+	KTEST_EXPECT(order_count == 3);
+	KTEST_EXPECT(order_seen[0] == 1 && order_seen[1] == 2 && order_seen[2] == 0);
+	return true;
+}
+
 KTEST(timer_past_deadline_fires_at_once)
 {
 	struct alarm_probe probe = { 0 };
 
-	clock_set_alarm(arch_time_now() - 1, alarm_record, &probe);
+	timer_arm(&probe.timer, arch_time_now() - 1, alarm_record);
 	wait_for_alarm(&probe, 1, clock_ticks_from_us(100000));
-	clock_cancel_alarm();
+	timer_cancel(&probe.timer);
 	KTEST_EXPECT(probe.fired == 1);
 	return true;
 }

@@ -2,6 +2,7 @@
  * Offsets of C structures for assembly. Compiled to assembly only; the build
  * turns each "->NAME value" marker into a #define in asm-offsets.h.
  */
+#include <arch/percpu.h>
 #include <arch/trap.h>
 #include <stddef.h>
 
@@ -16,5 +17,8 @@ void asm_offsets(void)
 	DEFINE(TF_SSTATUS, offsetof(struct trap_frame, sstatus));
 	DEFINE(TF_SCAUSE, offsetof(struct trap_frame, scause));
 	DEFINE(TF_STVAL, offsetof(struct trap_frame, stval));
+	DEFINE(TF_KERNEL_SP, offsetof(struct trap_frame, kernel_sp));
+	DEFINE(TF_KERNEL_TP, offsetof(struct trap_frame, kernel_tp));
 	DEFINE(TF_SIZE, sizeof(struct trap_frame));
+	DEFINE(PERCPU_STACK_TOP, offsetof(struct percpu, stack_top));
 }

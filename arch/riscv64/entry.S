@@ -62,13 +62,17 @@ high_entry:
 	j	boot_fail
 
 /*
- * Trap vector (direct mode). Only supervisor-mode traps exist so far: save
- * the interrupted context below the current sp, call trap_kernel, restore.
- * The kernel keeps sscratch at zero while it runs.
+ * Trap vector (direct mode). sscratch tells where the trap came from:
+ *   0                  the kernel itself: save below the current sp
+ *   a trap frame       a user thread: save into its frame, then switch to
+ *                      this hart's kernel stack and per-CPU tp
  */
 	.balign 4
 	.globl trap_entry
 trap_entry:
+	csrrw	sp, sscratch, sp
+	bnez	sp, from_user
+	csrrw	sp, sscratch, sp	/* from the kernel: sp back, sscratch 0 */
 	addi	sp, sp, -TF_SIZE
 	sd	x1, TF_REGS + 1*8(sp)
 	.irp	n, 3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
@@ -97,6 +101,50 @@ trap_entry:
 	ld	x\n, TF_REGS + \n*8(sp)
 	.endr
 	addi	sp, sp, TF_SIZE
+	sret
+
+from_user:
+	sd	x1, TF_REGS + 1*8(sp)
+	.irp	n, 3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	sd	x\n, TF_REGS + \n*8(sp)
+	.endr
+	csrrw	t0, sscratch, zero	/* the user's sp; sscratch 0 while in the kernel */
+	sd	t0, TF_REGS + 2*8(sp)
+	csrr	t0, sepc
+	sd	t0, TF_SEPC(sp)
+	csrr	t0, sstatus
+	sd	t0, TF_SSTATUS(sp)
+	csrr	t0, scause
+	sd	t0, TF_SCAUSE(sp)
+	csrr	t0, stval
+	sd	t0, TF_STVAL(sp)
+	mv	a0, sp
+	ld	tp, TF_KERNEL_TP(sp)
+	ld	sp, TF_KERNEL_SP(sp)
+	call	trap_user		/* does not return */
+	j	boot_fail
+
+/*
+ * arch_return_to_user(frame): the next user trap saves into this frame and
+ * runs on the current kernel stack's top (every kernel entry from user mode
+ * starts afresh: the kernel keeps no state on the stack between entries).
+ */
+	.globl arch_return_to_user
+arch_return_to_user:
+	ld	t0, PERCPU_STACK_TOP(tp)
+	sd	t0, TF_KERNEL_SP(a0)
+	sd	tp, TF_KERNEL_TP(a0)
+	csrw	sscratch, a0
+	ld	t0, TF_SEPC(a0)
+	csrw	sepc, t0
+	ld	t0, TF_SSTATUS(a0)
+	csrw	sstatus, t0
+	ld	x1, TF_REGS + 1*8(a0)
+	ld	x2, TF_REGS + 2*8(a0)
+	.irp	n, 3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	ld	x\n, TF_REGS + \n*8(a0)
+	.endr
+	ld	a0, TF_REGS + 10*8(a0)
 	sret
 
 	.section .bss.stack, "aw", @nobits

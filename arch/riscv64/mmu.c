@@ -41,28 +41,42 @@ paddr_t virt_to_phys(vaddr_t v)
 	return pa(x - image_va_pa_offset);
 }
 
-static pte_t *table_alloc(void)
+static pte_t *table_alloc(void *ctx)
 {
 	paddr_t p = pages_alloc_or_panic(0);
 	pte_t *t = va_ptr(phys_to_virt(p));
 
+	(void)ctx;
 	memset(t, 0, PAGE_SIZE);
 	return t;
 }
 
-/* The table at `level` that holds v's entry, creating tables on the way. */
-static pte_t *walk_create(pte_t *root, uintptr_t v, unsigned level)
+pte_t *pt_walk(pte_t *root, uintptr_t v, unsigned level, pte_t *(*alloc)(void *ctx), void *ctx)
 {
 	pte_t *t = root;
 
 	for (unsigned l = PT_LEVELS - 1; l > level; l--) {
 		pte_t *e = &t[pt_index(v, l)];
 
-		if (!pte_valid(*e))
-			*e = pte_table(virt_to_phys(va_of_ptr(table_alloc())));
-		check(!pte_is_leaf(*e));
+		if (!pte_valid(*e)) {
+			pte_t *next = alloc ? alloc(ctx) : 0;
+
+			if (!next)
+				return 0;
+			*e = pte_table(virt_to_phys(va_of_ptr(next)));
+		}
+		if (pte_is_leaf(*e))
+			return 0;
 		t = va_ptr(phys_to_virt(pte_pa(*e)));
 	}
+	return t;
+}
+
+static pte_t *walk_create(pte_t *root, uintptr_t v, unsigned level)
+{
+	pte_t *t = pt_walk(root, v, level, table_alloc, 0);
+
+	check(t);
 	return t;
 }
 
@@ -122,7 +136,7 @@ void mmu_init(const struct pa_range *ram, size_t nram, const struct pa_range *fi
 	struct pa_range holes[MEMORY_MAX_HOLES + 1];
 
 	check(nfirmware <= MEMORY_MAX_HOLES);
-	kernel_root = table_alloc();
+	kernel_root = table_alloc(0);
 	kernel_root_pa = virt_to_phys(va_of_ptr(kernel_root));
 
 	map_image_section(_start, _etext, KPERM_RX);
@@ -144,6 +158,11 @@ void mmu_init(const struct pa_range *ram, size_t nram, const struct pa_range *fi
 paddr_t mmu_kernel_root(void)
 {
 	return kernel_root_pa;
+}
+
+const pte_t *mmu_kernel_root_table(void)
+{
+	return kernel_root;
 }
 
 vaddr_t mmu_map_io(struct pa_range r)

@@ -21,6 +21,8 @@
 
 noreturn_fn void arch_boot(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa);
 
+extern char boot_stack_top[];
+
 static struct percpu boot_percpu;
 static struct boot_info boot_info;
 static struct fdt boot_fdt;
@@ -116,7 +118,8 @@ noreturn_fn void arch_boot(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa)
 	struct pa_range holes[MEMORY_MAX_HOLES];
 
 	mmu_set_load_address(pa(load_pa));
-	boot_percpu = (struct percpu){ .cpu = cpu(0), .hart = hartid(hart) };
+	boot_percpu = (struct percpu){ .cpu = cpu(0), .hart = hartid(hart),
+				       .stack_top = (uint64_t)boot_stack_top };
 	percpu_install(&boot_percpu);
 	csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
 

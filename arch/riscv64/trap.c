@@ -8,6 +8,9 @@
 #include <arch/trap.h>
 #include <kernel/arch.h>
 #include <kernel/console.h>
+#include <kernel/sched.h>
+#include <kernel/syscall.h>
+#include <kernel/thread.h>
 
 struct extable_entry {
 	uintptr_t insn;
@@ -99,4 +102,36 @@ void trap_kernel(struct trap_frame *tf)
 		trap_interrupt(tf);
 	else if (!fixup_fault(tf))
 		trap_die(tf, "unexpected trap");
+}
+
+void arch_thread_init_regs(struct trap_frame *tf)
+{
+	/* sret enters U-mode (SPP clear) with interrupts enabled (SPIE). */
+	tf->sstatus = SSTATUS_SPIE;
+}
+
+/*
+ * A user thread faulted and nobody handles it yet (exception and page-fault
+ * IPC to handlers arrive with the mapping work, issue #3): report, delete.
+ */
+static void user_fault(struct thread *t)
+{
+	kprintf("thread %p: %s at pc 0x%lx, address 0x%lx: killed\n", (void *)t,
+		trap_name(t->regs.scause), t->regs.sepc, t->regs.stval);
+	kobject_delete(&t->obj);
+}
+
+noreturn_fn void trap_user(struct trap_frame *tf)
+{
+	struct thread *t = (struct thread *)((char *)tf - offsetof(struct thread, regs));
+
+	if (tf->scause & SCAUSE_INTERRUPT) {
+		trap_interrupt(tf);
+	} else if (tf->scause == EXC_ECALL_U) {
+		tf->sepc += 4;
+		syscall(t);
+	} else {
+		user_fault(t);
+	}
+	sched_exit();
 }

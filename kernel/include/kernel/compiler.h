@@ -11,6 +11,24 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
+/*
+ * Index of the highest set bit of x (x != 0). A binary search: the RV64GC
+ * baseline has no count-leading-zeros instruction, and the kernel links no
+ * libgcc to emulate one.
+ */
+static inline unsigned high_bit64(unsigned long long x)
+{
+	unsigned n = 0;
+
+	for (unsigned shift = 32; shift; shift >>= 1) {
+		if (x >> shift) {
+			x >>= shift;
+			n += shift;
+		}
+	}
+	return n;
+}
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Round up/down to a power-of-two alignment. */

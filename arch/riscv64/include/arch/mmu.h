@@ -81,7 +81,15 @@ void mmu_init(const struct pa_range *ram, size_t nram, const struct pa_range *fi
  */
 vaddr_t mmu_map_io(struct pa_range r);
 
-/* The physical address of the active root page table. */
+/* The kernel's root page table: physical address, and its entries. */
 paddr_t mmu_kernel_root(void);
+const pte_t *mmu_kernel_root_table(void);
+
+/*
+ * The table at `level` (0..2) holding v's entry in the tree at `root`,
+ * creating missing tables with alloc(ctx) (NULL: create none). Returns NULL
+ * when a table is missing and cannot be made, or a superpage is in the way.
+ */
+pte_t *pt_walk(pte_t *root, uintptr_t v, unsigned level, pte_t *(*alloc)(void *ctx), void *ctx);
 
 #endif

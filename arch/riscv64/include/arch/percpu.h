@@ -11,6 +11,7 @@
 struct percpu {
 	cpu_t cpu;
 	hartid_t hart;
+	uint64_t stack_top; /* this hart's kernel stack, fresh on every user trap */
 };
 
 static inline struct percpu *percpu_this(void)

@@ -9,6 +9,10 @@
 /*
  * regs[i] holds x<i>; regs[0] is unused (x0 is zero) and regs[2] is the sp
  * at the time of the trap. Layout offsets reach assembly through asm-offsets.
+ *
+ * A user thread's frame lives in its struct thread; while the thread runs
+ * in user mode sscratch points at the frame, and kernel_sp / kernel_tp say
+ * where the trap entry finds this hart's kernel stack and per-CPU data.
  */
 struct trap_frame {
 	uint64_t regs[32];
@@ -16,7 +20,24 @@ struct trap_frame {
 	uint64_t sstatus;
 	uint64_t scause;
 	uint64_t stval;
+	uint64_t kernel_sp;
+	uint64_t kernel_tp;
 };
+
+/* Register numbers used by the kernel's ABI code. */
+#define REG_RA 1
+#define REG_SP 2
+#define REG_A0 10
+#define REG_A1 11
+#define REG_A2 12
+#define REG_A3 13
+#define REG_A4 14
+
+/* Called from trap_entry for traps taken in user mode; returns to user mode itself. */
+noreturn_fn void trap_user(struct trap_frame *tf);
+
+/* Load a user frame and sret into it (sets up the next trap's entry first). */
+noreturn_fn void arch_return_to_user(struct trap_frame *tf);
 
 /* Called from trap_entry for traps taken in supervisor mode. */
 void trap_kernel(struct trap_frame *tf);

@@ -1,0 +1,16 @@
+/* A user address space on riscv64: an Sv39 tree whose upper half is the kernel's. */
+#ifndef ARCH_VMSPACE_H
+#define ARCH_VMSPACE_H
+
+#include <arch/mmu.h>
+
+/* User virtual addresses: the lower half of Sv39. */
+#define ARCH_USER_END 0x4000000000UL
+
+struct vmspace {
+	pte_t *root;
+	struct factory *factory; /* pays for the page tables */
+	uint16_t asid;
+};
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * Kernel protocols: the tag label says which protocol a message speaks,
+ * MR0 says which operation. Each object's operations, arguments, rights and
+ * errors are documented in docs/abi/<object>.md.
+ */
+#ifndef VIREO_PROTOCOL_H
+#define VIREO_PROTOCOL_H
+
+/* Labels of kernel protocols (negative; user protocols use any other value). */
+#define VIREO_PROTO_KOBJECT (-1)   /* operations every object has */
+#define VIREO_PROTO_FACTORY (-2)
+#define VIREO_PROTO_TASK (-3)
+#define VIREO_PROTO_THREAD (-4)
+#define VIREO_PROTO_IPC_GATE (-5)
+#define VIREO_PROTO_VCON (-6)
+/* Messages the kernel sends on a thread's behalf. */
+#define VIREO_PROTO_PAGE_FAULT (-16)
+#define VIREO_PROTO_EXCEPTION (-17)
+
+/* Object kinds (Factory create, kobject info). */
+enum vireo_kind {
+	VIREO_KIND_NONE = 0,
+	VIREO_KIND_FACTORY = 1,
+	VIREO_KIND_TASK = 2,
+	VIREO_KIND_THREAD = 3,
+	VIREO_KIND_IPC_GATE = 4,
+	VIREO_KIND_VCON = 5,
+	VIREO_KIND_COUNT
+};
+
+/* VIREO_PROTO_KOBJECT operations. */
+enum {
+	VIREO_KOBJECT_INFO = 1,   /* -> MR0 kind, MR1 rights of this capability */
+	VIREO_KOBJECT_DELETE = 2, /* needs DELETE: destroy the object everywhere */
+};
+
+/* VIREO_PROTO_FACTORY operations. */
+enum {
+	/*
+	 * MR1 kind, MR2 destination selector in the caller's space, then:
+	 *   FACTORY:  MR3 quota in bytes (charged to this factory at once)
+	 *   TASK:     MR3 UTCB area address, MR4 log2 of its size (>= 12)
+	 *   THREAD:   -
+	 *   IPC_GATE: MR3 thread selector (or VIREO_CAP_INVALID), MR4 label
+	 */
+	VIREO_FACTORY_CREATE = 1,
+	VIREO_FACTORY_QUOTA = 2, /* -> MR0 limit, MR1 used (bytes) */
+};
+
+/* VIREO_PROTO_TASK operations. */
+enum {
+	/* MR1 source flexpage in the caller's task, MR2 destination base. */
+	VIREO_TASK_MAP = 1,
+	/* MR1 flexpage, MR2 rights to remove, MR3 flags (VIREO_UNMAP_SELF). */
+	VIREO_TASK_UNMAP = 2,
+	/* MR1 selector -> MR0 kind (VIREO_KIND_NONE if empty), MR1 rights. */
+	VIREO_TASK_CAP_INFO = 3,
+};
+
+#define VIREO_UNMAP_SELF 0x1u
+
+/* VIREO_PROTO_THREAD operations. */
+enum {
+	/* MR1 task selector, MR2 UTCB address inside that task's UTCB area. */
+	VIREO_THREAD_BIND = 1,
+	/*
+	 * MR1 which fields (VIREO_THREAD_CTL_*), MR2 pager selector,
+	 * MR3 exception handler selector, MR4 priority (0..255).
+	 */
+	VIREO_THREAD_CONTROL = 2,
+	/* MR1 ip, MR2 sp (~0 = leave unchanged) -> MR0 old ip, MR1 old sp; starts the thread. */
+	VIREO_THREAD_EX_REGS = 3,
+};
+
+#define VIREO_THREAD_CTL_PAGER 0x1u
+#define VIREO_THREAD_CTL_EXC_HANDLER 0x2u
+#define VIREO_THREAD_CTL_PRIORITY 0x4u
+
+/* VIREO_PROTO_IPC_GATE operations (need WRITE on the gate). */
+enum {
+	VIREO_GATE_BIND = 1, /* MR1 thread selector, MR2 label (low 4 bits must be 0) */
+	VIREO_GATE_INFO = 2, /* -> MR0 label */
+};
+
+/* VIREO_PROTO_VCON operations. */
+enum {
+	VIREO_VCON_WRITE = 1, /* MR1 length (<= 8 * (64 - 2)), bytes from MR2 on */
+	VIREO_VCON_READ = 2,  /* MR1 max length -> MR0 length, bytes from MR1 on */
+};
+
+/* Page fault message to a pager: MR0 fault address | access (bit 0 W, bit 1 X), MR1 pc. */
+#define VIREO_PF_WRITE 0x1u
+#define VIREO_PF_EXEC 0x2u
+
+#endif

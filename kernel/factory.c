@@ -1,0 +1,180 @@
+/* Factories and kernel-memory quotas (see kernel/factory.h). */
+#include <kernel/arch.h>
+#include <kernel/console.h>
+#include <kernel/cspace.h>
+#include <kernel/factory.h>
+#include <kernel/gate.h>
+#include <kernel/kmem.h>
+#include <kernel/msg.h>
+#include <kernel/pages.h>
+#include <kernel/string.h>
+#include <kernel/task.h>
+#include <kernel/thread.h>
+
+static struct factory boot_factory;
+
+void factory_boot_init(uint64_t limit)
+{
+	kobject_init(&boot_factory.obj, VIREO_KIND_FACTORY);
+	boot_factory.limit = limit;
+}
+
+struct factory *factory_boot(void)
+{
+	return &boot_factory;
+}
+
+enum vireo_status factory_charge(struct factory *f, uint64_t bytes)
+{
+	if (bytes > f->limit - f->used)
+		return VIREO_E_QUOTA;
+	f->used += bytes;
+	return VIREO_OK;
+}
+
+void factory_uncharge(struct factory *f, uint64_t bytes)
+{
+	check(bytes <= f->used);
+	f->used -= bytes;
+}
+
+enum vireo_status factory_alloc_page(struct factory *f, void **out)
+{
+	enum vireo_status st = factory_charge(f, PAGE_SIZE);
+	paddr_t p;
+
+	if (st != VIREO_OK)
+		return st;
+	if (!pages_alloc(0, &p)) {
+		factory_uncharge(f, PAGE_SIZE);
+		return VIREO_E_NOMEM;
+	}
+	*out = va_ptr(phys_to_virt(p));
+	memset(*out, 0, PAGE_SIZE);
+	return VIREO_OK;
+}
+
+void factory_free_page(struct factory *f, void *page)
+{
+	pages_free(virt_to_phys(va_of_ptr(page)), 0);
+	factory_uncharge(f, PAGE_SIZE);
+}
+
+enum vireo_status factory_alloc_object(struct factory *f, size_t size, enum vireo_kind kind,
+				       struct kobject **out)
+{
+	size_t charge = kmem_charge_size(size);
+	enum vireo_status st = factory_charge(f, charge);
+	struct kobject *obj;
+
+	if (st != VIREO_OK)
+		return st;
+	obj = kmem_alloc(size);
+	if (!obj) {
+		factory_uncharge(f, charge);
+		return VIREO_E_NOMEM;
+	}
+	kobject_init(obj, kind);
+	obj->factory = f;
+	obj->charged = charge;
+	kobject_get(&f->obj); /* the factory outlives what it paid for */
+	*out = obj;
+	return VIREO_OK;
+}
+
+void factory_free_object(struct kobject *obj, size_t size)
+{
+	struct factory *f = obj->factory;
+
+	factory_uncharge(f, obj->charged);
+	kmem_free(obj, size);
+	kobject_put(&f->obj);
+}
+
+static enum vireo_status create_factory(struct factory *parent, uint64_t quota,
+					struct kobject **out)
+{
+	enum vireo_status st = factory_charge(parent, quota);
+	struct factory *f;
+
+	if (st != VIREO_OK)
+		return st;
+	st = factory_alloc_object(parent, sizeof(*f), VIREO_KIND_FACTORY, out);
+	if (st != VIREO_OK) {
+		factory_uncharge(parent, quota);
+		return st;
+	}
+	f = (struct factory *)*out;
+	f->limit = quota;
+	return VIREO_OK;
+}
+
+static void factory_release(struct kobject *obj)
+{
+	struct factory *f = (struct factory *)obj;
+
+	check(f->used == 0);
+	if (!obj->factory)
+		return;
+	factory_uncharge(obj->factory, f->limit);
+	factory_free_object(obj, sizeof(*f));
+}
+
+static enum vireo_status create_object(struct factory *f, struct thread *caller,
+				       const struct msg *m, struct kobject **out)
+{
+	switch (msg_word(m, 1)) {
+	case VIREO_KIND_FACTORY:
+		return create_factory(f, msg_word(m, 3), out);
+	case VIREO_KIND_TASK:
+		return task_create(f, msg_word(m, 3), (unsigned)msg_word(m, 4), out);
+	case VIREO_KIND_THREAD:
+		return thread_create(f, out);
+	case VIREO_KIND_IPC_GATE:
+		return gate_create(f, caller, msg_word(m, 3), msg_word(m, 4), out);
+	default:
+		return VIREO_E_ARG;
+	}
+}
+
+static enum vireo_status factory_invoke(struct kobject *obj, unsigned rights,
+					struct thread *caller, struct msg *m)
+{
+	struct factory *f = (struct factory *)obj;
+	struct kobject *created;
+	enum vireo_status st;
+
+	switch (msg_op(m)) {
+	case VIREO_FACTORY_QUOTA:
+		if (!(rights & VIREO_CAP_READ))
+			return VIREO_E_RIGHTS;
+		msg_reply(m, 2);
+		msg_set(m, 0, f->limit);
+		msg_set(m, 1, f->used);
+		return VIREO_OK;
+	case VIREO_FACTORY_CREATE:
+		if (!(rights & VIREO_CAP_WRITE))
+			return VIREO_E_RIGHTS;
+		if (msg_words(m) < 3)
+			return VIREO_E_ARG;
+		if (msg_word(m, 2) >= CSPACE_MAX_SELECTORS)
+			return VIREO_E_RANGE;
+		st = create_object(f, caller, m, &created);
+		if (st != VIREO_OK)
+			return st;
+		kobject_get(created); /* hold it across the insert */
+		st = cspace_insert(&caller->task->cspace, msg_word(m, 2), created, VIREO_CAP_ALL);
+		if (st != VIREO_OK)
+			kobject_delete(created);
+		kobject_put(created);
+		msg_reply(m, 0);
+		return st;
+	default:
+		return VIREO_E_OP;
+	}
+}
+
+const struct kobject_ops factory_ops = {
+	.invoke = factory_invoke,
+	.release = factory_release,
+};

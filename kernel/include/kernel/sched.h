@@ -1,0 +1,39 @@
+/*
+ * Scheduling on one hart: fixed priorities 0..255 (higher runs first),
+ * FIFO within a priority. The running thread is not in the ready queue.
+ * Time slices, CPU placement and SMP come with issue #4.
+ */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include <kernel/compiler.h>
+#include <kernel/thread.h>
+
+/* The thread whose user registers the current kernel entry belongs to (or NULL). */
+struct thread *sched_current(void);
+
+/* Make a READY thread runnable (queued behind its priority's others). */
+void sched_ready(struct thread *t);
+
+/* Take a thread out of the ready queue (it blocks). */
+void sched_remove(struct thread *t);
+
+/* Forget a dying thread: out of the queue, and no longer current. */
+void sched_drop(struct thread *t);
+
+/*
+ * Hand the CPU to `t` (just made READY by IPC) if nothing of higher priority
+ * waits; otherwise queue it. The current thread, if still READY, is queued.
+ */
+void sched_handoff(struct thread *t);
+
+/* Leave the kernel: return to the best READY thread, idling until there is one. */
+noreturn_fn void sched_exit(void);
+
+/*
+ * Watch the root task's first thread: when it dies the kernel reports it
+ * (and powers off with the `poweroff` command-line flag).
+ */
+void sched_set_root_thread(struct thread *t);
+
+#endif

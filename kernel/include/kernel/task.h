@@ -1,0 +1,33 @@
+/*
+ * Tasks: a capability space, an address space, and the UTCB area where its
+ * threads' UTCBs live (memory the kernel allocates at creation, charged to
+ * the factory, and maps into the task read-write).
+ */
+#ifndef KERNEL_TASK_H
+#define KERNEL_TASK_H
+
+#include <kernel/cspace.h>
+#include <kernel/vmspace.h>
+
+struct task {
+	struct kobject obj;
+	struct cspace cspace;
+	struct vmspace vm;
+	uintptr_t utcb_base;   /* user address of the UTCB area */
+	unsigned utcb_order;   /* its size: 2^utcb_order pages */
+	paddr_t utcb_pa;       /* physically contiguous */
+};
+
+/*
+ * A task with a UTCB area of 2^utcb_log2 bytes (>= one page, at most 64 KiB)
+ * at utcb_base; utcb_log2 = 0 means none (a task whose threads have no UTCB).
+ */
+must_check enum vireo_status task_create(struct factory *f, uintptr_t utcb_base,
+					 unsigned utcb_log2, struct kobject **out);
+
+/* The kernel's pointer to the UTCB at user address `addr`, or NULL if not in the area. */
+struct vireo_utcb *task_utcb(struct task *t, uintptr_t addr);
+
+extern const struct kobject_ops task_ops;
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * Threads: user register state, the task they run in, their UTCB, and
+ * their place in scheduling and IPC.
+ *
+ * The kernel keeps no per-thread kernel stack. A thread blocked in IPC is
+ * described entirely by its state and its saved registers; whoever wakes it
+ * writes the results (status in a0, the message) into those registers.
+ */
+#ifndef KERNEL_THREAD_H
+#define KERNEL_THREAD_H
+
+#include <arch/trap.h>
+#include <kernel/clock.h>
+#include <kernel/kobject.h>
+#include <vireo/utcb.h>
+
+struct task;
+struct ipc_gate;
+
+enum thread_state {
+	THREAD_INACTIVE,     /* created, not started (or not bound yet) */
+	THREAD_READY,        /* runnable, in the ready queue or running */
+	THREAD_SEND_BLOCKED, /* in a receiver's send queue */
+	THREAD_RECV_BLOCKED, /* waiting to receive (open, closed, or for a reply) */
+	THREAD_DEAD,
+};
+
+struct thread {
+	struct kobject obj;
+	struct trap_frame regs;       /* user registers while not running */
+	struct task *task;            /* reference held; NULL until bound */
+	struct vireo_utcb *utcb;      /* kernel view of its UTCB; NULL if none */
+	uintptr_t utcb_user;
+	enum thread_state state;
+	uint8_t priority;
+
+	/* Scheduling: the ready queue of its priority. */
+	struct thread *rq_next, *rq_prev;
+
+	/* IPC. */
+	struct thread *caller;        /* implicit reply capability: it waits for my reply */
+	struct thread *reply_from;    /* RECV_BLOCKED for this thread's reply (a call) */
+	struct kobject *recv_from;    /* closed receive from this object; NULL = open */
+	struct thread *sendq_head;    /* threads waiting to send to me, FIFO */
+	struct thread *sendq_tail;
+	struct thread *sq_next, *sq_prev;
+	struct thread *send_to;       /* SEND_BLOCKED: the receiver */
+	struct ipc_gate *send_via;    /* SEND_BLOCKED: the gate it sends through */
+	unsigned send_rights;         /* its rights on that gate */
+	bool send_then_recv;          /* a call: wait for the reply after the send */
+	struct timer timeout;
+
+	struct kobject *pager;        /* reference held, or NULL */
+	struct kobject *exc_handler;  /* reference held, or NULL */
+};
+
+must_check enum vireo_status thread_create(struct factory *f, struct kobject **out);
+
+/* Bind to a task and UTCB (before the thread first runs). */
+must_check enum vireo_status thread_bind(struct thread *t, struct task *task, uintptr_t utcb);
+
+/* Set ip/sp and make an inactive, bound thread ready. */
+void thread_start(struct thread *t, uintptr_t ip, uintptr_t sp);
+
+/* Write a syscall's status into the thread's saved a0. */
+static inline void thread_set_status(struct thread *t, enum vireo_status st)
+{
+	t->regs.regs[REG_A0] = st;
+}
+
+/* Architecture: initial user register state of a new thread. */
+void arch_thread_init_regs(struct trap_frame *tf);
+
+extern const struct kobject_ops thread_ops;
+
+#endif

@@ -1,0 +1,63 @@
+/* Object lifetime (see kernel/kobject.h). */
+#include <kernel/console.h>
+#include <kernel/cspace.h>
+#include <kernel/factory.h>
+#include <kernel/gate.h>
+#include <kernel/kobject.h>
+#include <kernel/task.h>
+#include <kernel/thread.h>
+#include <kernel/vcon.h>
+
+static const struct kobject_ops *const kind_ops[VIREO_KIND_COUNT] = {
+	[VIREO_KIND_FACTORY] = &factory_ops,
+	[VIREO_KIND_TASK] = &task_ops,
+	[VIREO_KIND_THREAD] = &thread_ops,
+	[VIREO_KIND_IPC_GATE] = &gate_ops,
+	[VIREO_KIND_VCON] = &vcon_ops,
+};
+
+const struct kobject_ops *kobject_ops_of(enum vireo_kind kind)
+{
+	return kind < VIREO_KIND_COUNT ? kind_ops[kind] : 0;
+}
+
+void kobject_init(struct kobject *obj, enum vireo_kind kind)
+{
+	obj->kind = kind;
+	obj->dead = false;
+	obj->refs = 0;
+	obj->caps = 0;
+	obj->factory = 0;
+	obj->charged = 0;
+}
+
+void kobject_put(struct kobject *obj)
+{
+	check(obj->refs > 0);
+	if (--obj->refs)
+		return;
+	if (!obj->dead) {
+		/* Last capability gone without an explicit delete: same teardown. */
+		obj->dead = true;
+		if (kind_ops[obj->kind]->destroy) {
+			obj->refs++;
+			kind_ops[obj->kind]->destroy(obj);
+			if (--obj->refs)
+				return;
+		}
+	}
+	kind_ops[obj->kind]->release(obj);
+}
+
+void kobject_delete(struct kobject *obj)
+{
+	if (obj->dead)
+		return;
+	kobject_get(obj); /* keep it while its capabilities go */
+	obj->dead = true;
+	while (obj->caps)
+		cap_slot_clear(obj->caps);
+	if (kind_ops[obj->kind]->destroy)
+		kind_ops[obj->kind]->destroy(obj);
+	kobject_put(obj);
+}

@@ -1,0 +1,141 @@
+/* The scheduler (see kernel/sched.h). */
+#include <kernel/arch.h>
+#include <kernel/cmdline.h>
+#include <kernel/console.h>
+#include <kernel/kmain.h>
+#include <kernel/sched.h>
+#include <kernel/task.h>
+
+#define PRIORITIES 256
+
+static struct thread *queue_head[PRIORITIES];
+static uint64_t nonempty[PRIORITIES / 64]; /* bit p: queue p has threads */
+static struct thread *current;
+static struct thread *root_thread;
+
+struct thread *sched_current(void)
+{
+	return current;
+}
+
+void sched_set_root_thread(struct thread *t)
+{
+	kobject_get(&t->obj);
+	root_thread = t;
+}
+
+void sched_drop(struct thread *t)
+{
+	sched_remove(t);
+	if (current == t)
+		current = 0;
+}
+
+static bool queued(const struct thread *t)
+{
+	return t->rq_next != 0;
+}
+
+void sched_ready(struct thread *t)
+{
+	struct thread **head = &queue_head[t->priority];
+
+	if (queued(t) || t == current)
+		return;
+	if (!*head) {
+		t->rq_next = t->rq_prev = t;
+		*head = t;
+		nonempty[t->priority / 64] |= 1UL << (t->priority % 64);
+		return;
+	}
+	t->rq_next = *head;
+	t->rq_prev = (*head)->rq_prev;
+	t->rq_prev->rq_next = t;
+	(*head)->rq_prev = t;
+}
+
+void sched_remove(struct thread *t)
+{
+	struct thread **head = &queue_head[t->priority];
+
+	if (!queued(t))
+		return;
+	if (t->rq_next == t) {
+		*head = 0;
+		nonempty[t->priority / 64] &= ~(1UL << (t->priority % 64));
+	} else {
+		t->rq_prev->rq_next = t->rq_next;
+		t->rq_next->rq_prev = t->rq_prev;
+		if (*head == t)
+			*head = t->rq_next;
+	}
+	t->rq_next = t->rq_prev = 0;
+}
+
+/* The highest priority with a queued thread, or -1. */
+static int highest_ready(void)
+{
+	for (int w = PRIORITIES / 64 - 1; w >= 0; w--)
+		if (nonempty[w])
+			return w * 64 + (int)high_bit64(nonempty[w]);
+	return -1;
+}
+
+void sched_handoff(struct thread *t)
+{
+	if (t->priority < highest_ready() ||
+	    (current && current->state == THREAD_READY && current->priority > t->priority)) {
+		sched_ready(t);
+		return;
+	}
+	if (current && current->state == THREAD_READY)
+		sched_ready(current);
+	current = t;
+}
+
+static void root_task_ended(void)
+{
+	struct cmdline_value v;
+
+	kprintf("Vireo: root task ended\n");
+	if (cmdline_find(kernel_boot_info->bootargs, "poweroff", &v))
+		arch_poweroff();
+	kobject_put(&root_thread->obj);
+	root_thread = 0;
+}
+
+static struct thread *pick(void)
+{
+	int p;
+
+	if (current && current->state == THREAD_READY &&
+	    (int)current->priority >= highest_ready())
+		return current;
+	if (current && current->state == THREAD_READY)
+		sched_ready(current);
+	p = highest_ready();
+	if (p < 0)
+		return 0;
+	struct thread *t = queue_head[p];
+
+	sched_remove(t);
+	return t;
+}
+
+noreturn_fn void sched_exit(void)
+{
+	struct thread *next;
+
+	if (root_thread && root_thread->state == THREAD_DEAD)
+		root_task_ended();
+	while (!(next = pick())) {
+		current = 0;
+		arch_irq_enable();
+		arch_wait_for_interrupt();
+		arch_irq_disable();
+	}
+	if (!current || current->task != next->task)
+		vmspace_activate(&next->task->vm);
+	current = next;
+	arch_return_to_user(&next->regs);
+}

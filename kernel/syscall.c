@@ -1,0 +1,119 @@
+/* Decoding invocations (see kernel/syscall.h and include/vireo/syscall.h). */
+#include <kernel/cspace.h>
+#include <kernel/gate.h>
+#include <kernel/ipc.h>
+#include <kernel/msg.h>
+#include <kernel/syscall.h>
+#include <kernel/task.h>
+#include <vireo/syscall.h>
+
+#define OP_MASK (VIREO_OP_SEND | VIREO_OP_RECV | VIREO_OP_OPEN | VIREO_OP_REPLY)
+
+/* Operations every object has. */
+static enum vireo_status kobject_invoke(struct kobject *obj, unsigned rights, struct msg *m)
+{
+	switch (msg_op(m)) {
+	case VIREO_KOBJECT_INFO:
+		msg_reply(m, 2);
+		msg_set(m, 0, obj->kind);
+		msg_set(m, 1, rights);
+		return VIREO_OK;
+	case VIREO_KOBJECT_DELETE:
+		if (!(rights & VIREO_CAP_DELETE))
+			return VIREO_E_RIGHTS;
+		msg_reply(m, 0);
+		kobject_delete(obj);
+		return VIREO_OK;
+	default:
+		return VIREO_E_OP;
+	}
+}
+
+static const int64_t kind_protocol[VIREO_KIND_COUNT] = {
+	[VIREO_KIND_FACTORY] = VIREO_PROTO_FACTORY, [VIREO_KIND_TASK] = VIREO_PROTO_TASK,
+	[VIREO_KIND_THREAD] = VIREO_PROTO_THREAD,   [VIREO_KIND_IPC_GATE] = VIREO_PROTO_IPC_GATE,
+	[VIREO_KIND_VCON] = VIREO_PROTO_VCON,
+};
+
+/* A send to a kernel object: carry out the operation, reply in place. */
+static void invoke_object(struct thread *t, struct kobject *obj, unsigned rights)
+{
+	struct msg m = { t->regs.regs[REG_A1], &t->regs.regs[REG_A4], t->utcb };
+	int64_t label = vireo_tag_label(m.tag);
+	enum vireo_status st;
+
+	kobject_get(obj); /* the operation may delete it, or the caller */
+	if (label == VIREO_PROTO_KOBJECT)
+		st = kobject_invoke(obj, rights, &m);
+	else if (label != kind_protocol[obj->kind])
+		st = VIREO_E_PROTOCOL;
+	else if (!(rights & (VIREO_CAP_SEND | VIREO_CAP_WRITE | VIREO_CAP_READ)))
+		st = VIREO_E_RIGHTS;
+	else
+		st = kobject_ops_of(obj->kind)->invoke(obj, rights, t, &m);
+	if (st != VIREO_OK)
+		msg_reply(&m, 0);
+	t->regs.regs[REG_A1] = m.tag;
+	thread_set_status(t, st);
+	kobject_put(obj);
+}
+
+static void do_send(struct thread *t, unsigned op)
+{
+	vireo_cap_t sel = t->regs.regs[REG_A0];
+	uint64_t timeouts = t->regs.regs[REG_A3];
+	struct cap_slot *s = cspace_lookup(&t->task->cspace, sel);
+
+	if (!s) {
+		thread_set_status(t, VIREO_E_CAP);
+		return;
+	}
+	if (s->obj->kind != VIREO_KIND_IPC_GATE ||
+	    gate_is_management(t->regs.regs[REG_A1], s->rights)) {
+		invoke_object(t, s->obj, s->rights);
+		return;
+	}
+	if (!(s->rights & VIREO_CAP_SEND)) {
+		thread_set_status(t, VIREO_E_RIGHTS);
+		return;
+	}
+	ipc_send(t, (struct ipc_gate *)s->obj, s->rights, op & VIREO_OP_RECV, (uint32_t)timeouts,
+		 (uint32_t)(timeouts >> 32));
+}
+
+static void do_receive(struct thread *t, unsigned op)
+{
+	uint32_t timeout = (uint32_t)(t->regs.regs[REG_A3] >> 32);
+	struct kobject *from = 0;
+
+	if (!(op & VIREO_OP_OPEN)) {
+		struct cap_slot *s = cspace_lookup(&t->task->cspace, t->regs.regs[REG_A0]);
+
+		if (!s || s->obj->kind != VIREO_KIND_IPC_GATE) {
+			thread_set_status(t, s ? VIREO_E_ARG : VIREO_E_CAP);
+			return;
+		}
+		from = s->obj;
+	}
+	ipc_receive(t, from, timeout);
+}
+
+void syscall(struct thread *t)
+{
+	unsigned op = (unsigned)t->regs.regs[REG_A2];
+
+	if (!op || (op & ~OP_MASK) || ((op & VIREO_OP_REPLY) && !(op & VIREO_OP_SEND))) {
+		thread_set_status(t, VIREO_E_ARG);
+		return;
+	}
+	if (op & VIREO_OP_REPLY) {
+		if (ipc_reply(t) && (op & VIREO_OP_RECV))
+			do_receive(t, op);
+		return;
+	}
+	if (op & VIREO_OP_SEND) {
+		do_send(t, op);
+		return;
+	}
+	do_receive(t, op);
+}

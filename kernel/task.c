@@ -1,0 +1,142 @@
+/* Tasks (see kernel/task.h). Memory map and unmap come with the mapping database. */
+#include <kernel/arch.h>
+#include <kernel/console.h>
+#include <kernel/factory.h>
+#include <kernel/msg.h>
+#include <kernel/pages.h>
+#include <kernel/string.h>
+#include <kernel/task.h>
+#include <kernel/thread.h>
+#include <vireo/fpage.h>
+
+#define UTCB_AREA_MAX_LOG2 16
+
+static enum vireo_status utcb_area_create(struct task *t, uintptr_t base, unsigned log2)
+{
+	unsigned order = log2 - PAGE_SHIFT;
+	uint64_t bytes = (uint64_t)1 << log2;
+	enum vireo_status st;
+
+	if (log2 < PAGE_SHIFT || log2 > UTCB_AREA_MAX_LOG2 || !IS_ALIGNED(base, bytes) ||
+	    base >= VMSPACE_USER_END || VMSPACE_USER_END - base < bytes)
+		return VIREO_E_ARG;
+	st = factory_charge(t->obj.factory, bytes);
+	if (st != VIREO_OK)
+		return st;
+	if (!pages_alloc(order, &t->utcb_pa)) {
+		factory_uncharge(t->obj.factory, bytes);
+		return VIREO_E_NOMEM;
+	}
+	memset(va_ptr(phys_to_virt(t->utcb_pa)), 0, bytes);
+	t->utcb_base = base;
+	t->utcb_order = order;
+	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
+		st = vmspace_map(&t->vm, base + off, pa_add(t->utcb_pa, off), 0,
+				 VIREO_MEM_R | VIREO_MEM_W);
+		if (st != VIREO_OK)
+			return st; /* the caller destroys the task, which frees the area */
+	}
+	return VIREO_OK;
+}
+
+static void utcb_area_free(struct task *t)
+{
+	if (!t->utcb_base)
+		return;
+	pages_free(t->utcb_pa, t->utcb_order);
+	factory_uncharge(t->obj.factory, PAGE_SIZE << t->utcb_order);
+	t->utcb_base = 0;
+}
+
+static void task_release(struct kobject *obj)
+{
+	struct task *t = (struct task *)obj;
+
+	cspace_destroy(&t->cspace);
+	vmspace_destroy(&t->vm);
+	utcb_area_free(t);
+	factory_free_object(obj, sizeof(*t));
+}
+
+enum vireo_status task_create(struct factory *f, uintptr_t utcb_base, unsigned utcb_log2,
+			      struct kobject **out)
+{
+	enum vireo_status st = factory_alloc_object(f, sizeof(struct task), VIREO_KIND_TASK, out);
+	struct task *t;
+
+	if (st != VIREO_OK)
+		return st;
+	t = (struct task *)*out;
+	st = cspace_init(&t->cspace, f);
+	if (st == VIREO_OK)
+		st = vmspace_init(&t->vm, f);
+	if (st == VIREO_OK && utcb_log2)
+		st = utcb_area_create(t, utcb_base, utcb_log2);
+	if (st != VIREO_OK)
+		task_release(*out);
+	return st;
+}
+
+struct vireo_utcb *task_utcb(struct task *t, uintptr_t addr)
+{
+	uint64_t off = addr - t->utcb_base;
+
+	if (!t->utcb_base || addr < t->utcb_base || off >= (PAGE_SIZE << t->utcb_order) ||
+	    !IS_ALIGNED(off, VIREO_UTCB_SIZE))
+		return 0;
+	return va_ptr(phys_to_virt(pa_add(t->utcb_pa, off)));
+}
+
+static enum vireo_status task_cap_info(struct task *t, struct msg *m)
+{
+	struct cap_slot *s = cspace_lookup(&t->cspace, msg_word(m, 1));
+
+	msg_reply(m, 2);
+	msg_set(m, 0, s ? s->obj->kind : VIREO_KIND_NONE);
+	msg_set(m, 1, s ? s->rights : 0);
+	return VIREO_OK;
+}
+
+/* Capability unmap: clear slots of a capability flexpage in this task. */
+static enum vireo_status task_unmap_caps(struct task *t, vireo_fpage_t fp)
+{
+	unsigned order = vireo_fpage_order(fp);
+	uint64_t first = vireo_fpage_slot(fp);
+
+	if (order >= 32 || !IS_ALIGNED(first, (uint64_t)1 << order))
+		return VIREO_E_ARG;
+	for (uint64_t sel = first; sel - first < ((uint64_t)1 << order); sel++) {
+		if (sel >= CSPACE_MAX_SELECTORS)
+			break;
+		cspace_remove(&t->cspace, sel);
+	}
+	return VIREO_OK;
+}
+
+static enum vireo_status task_invoke(struct kobject *obj, unsigned rights, struct thread *caller,
+				     struct msg *m)
+{
+	struct task *t = (struct task *)obj;
+
+	(void)caller;
+	switch (msg_op(m)) {
+	case VIREO_TASK_CAP_INFO:
+		if (!(rights & VIREO_CAP_READ))
+			return VIREO_E_RIGHTS;
+		return task_cap_info(t, m);
+	case VIREO_TASK_UNMAP:
+		if (!(rights & VIREO_CAP_WRITE))
+			return VIREO_E_RIGHTS;
+		if (vireo_fpage_type(msg_word(m, 1)) != VIREO_FPAGE_CAP)
+			return VIREO_E_ARG;
+		msg_reply(m, 0);
+		return task_unmap_caps(t, msg_word(m, 1));
+	default:
+		return VIREO_E_OP;
+	}
+}
+
+const struct kobject_ops task_ops = {
+	.invoke = task_invoke,
+	.release = task_release,
+};

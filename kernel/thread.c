@@ -1,0 +1,188 @@
+/* Threads (see kernel/thread.h). */
+#include <kernel/console.h>
+#include <kernel/cspace.h>
+#include <kernel/factory.h>
+#include <kernel/ipc.h>
+#include <kernel/msg.h>
+#include <kernel/sched.h>
+#include <kernel/task.h>
+#include <kernel/thread.h>
+
+#define DEFAULT_PRIORITY 10
+
+enum vireo_status thread_create(struct factory *f, struct kobject **out)
+{
+	enum vireo_status st =
+		factory_alloc_object(f, sizeof(struct thread), VIREO_KIND_THREAD, out);
+	struct thread *t;
+
+	if (st != VIREO_OK)
+		return st;
+	t = (struct thread *)*out;
+	t->state = THREAD_INACTIVE;
+	t->priority = DEFAULT_PRIORITY;
+	arch_thread_init_regs(&t->regs);
+	return VIREO_OK;
+}
+
+enum vireo_status thread_bind(struct thread *t, struct task *task, uintptr_t utcb)
+{
+	struct vireo_utcb *k = 0;
+
+	if (t->task)
+		return VIREO_E_BUSY;
+	if (task->utcb_base) {
+		k = task_utcb(task, utcb);
+		if (!k)
+			return VIREO_E_ARG;
+	}
+	kobject_get(&task->obj);
+	t->task = task;
+	t->utcb = k;
+	t->utcb_user = k ? utcb : 0;
+	return VIREO_OK;
+}
+
+void thread_start(struct thread *t, uintptr_t ip, uintptr_t sp)
+{
+	t->regs.sepc = ip;
+	t->regs.regs[REG_SP] = sp;
+	if (t->state == THREAD_INACTIVE && t->task) {
+		t->state = THREAD_READY;
+		sched_ready(t);
+	}
+}
+
+static void set_handler(struct kobject **slot, struct kobject *obj)
+{
+	if (*slot)
+		kobject_put(*slot);
+	*slot = obj;
+	if (obj)
+		kobject_get(obj);
+}
+
+static void thread_destroy(struct kobject *obj)
+{
+	struct thread *t = (struct thread *)obj;
+
+	ipc_thread_gone(t);
+	timer_cancel(&t->timeout);
+	sched_drop(t);
+	t->state = THREAD_DEAD;
+	set_handler(&t->pager, 0);
+	set_handler(&t->exc_handler, 0);
+	if (t->task)
+		kobject_put(&t->task->obj);
+	t->task = 0;
+	t->utcb = 0;
+}
+
+static void thread_release(struct kobject *obj)
+{
+	factory_free_object(obj, sizeof(struct thread));
+}
+
+/* A handler capability from the caller's space: a gate (or nothing for VIREO_CAP_INVALID). */
+static enum vireo_status lookup_handler(struct thread *caller, vireo_cap_t sel,
+					struct kobject **out)
+{
+	enum vireo_status st;
+
+	*out = 0;
+	if (sel == VIREO_CAP_INVALID)
+		return VIREO_OK;
+	st = cspace_get(&caller->task->cspace, sel, VIREO_CAP_SEND, out, 0);
+	if (st == VIREO_OK && (*out)->kind != VIREO_KIND_IPC_GATE)
+		st = VIREO_E_ARG;
+	return st;
+}
+
+static enum vireo_status thread_control(struct thread *t, struct thread *caller, struct msg *m)
+{
+	unsigned which = (unsigned)msg_word(m, 1);
+	struct kobject *pager = 0, *exc = 0;
+	enum vireo_status st = VIREO_OK;
+
+	if (which & ~(VIREO_THREAD_CTL_PAGER | VIREO_THREAD_CTL_EXC_HANDLER |
+		      VIREO_THREAD_CTL_PRIORITY))
+		return VIREO_E_ARG;
+	if ((which & VIREO_THREAD_CTL_PRIORITY) && msg_word(m, 4) > 255)
+		return VIREO_E_ARG;
+	if (which & VIREO_THREAD_CTL_PAGER)
+		st = lookup_handler(caller, msg_word(m, 2), &pager);
+	if (st == VIREO_OK && (which & VIREO_THREAD_CTL_EXC_HANDLER))
+		st = lookup_handler(caller, msg_word(m, 3), &exc);
+	if (st != VIREO_OK)
+		return st;
+	/* Decoded; nothing below can fail. */
+	if (which & VIREO_THREAD_CTL_PAGER)
+		set_handler(&t->pager, pager);
+	if (which & VIREO_THREAD_CTL_EXC_HANDLER)
+		set_handler(&t->exc_handler, exc);
+	if (which & VIREO_THREAD_CTL_PRIORITY) {
+		bool queued = t->rq_next != 0;
+
+		sched_remove(t);
+		t->priority = (uint8_t)msg_word(m, 4);
+		if (queued)
+			sched_ready(t);
+	}
+	msg_reply(m, 0);
+	return VIREO_OK;
+}
+
+static enum vireo_status thread_bind_op(struct thread *t, struct thread *caller, struct msg *m)
+{
+	struct kobject *obj;
+	enum vireo_status st =
+		cspace_get(&caller->task->cspace, msg_word(m, 1), VIREO_CAP_WRITE, &obj, 0);
+
+	if (st != VIREO_OK)
+		return st;
+	if (obj->kind != VIREO_KIND_TASK)
+		return VIREO_E_ARG;
+	msg_reply(m, 0);
+	return thread_bind(t, (struct task *)obj, msg_word(m, 2));
+}
+
+static enum vireo_status thread_ex_regs(struct thread *t, struct msg *m)
+{
+	uintptr_t old_ip = t->regs.sepc, old_sp = t->regs.regs[REG_SP];
+	uintptr_t ip = msg_word(m, 1), sp = msg_word(m, 2);
+
+	if (!t->task)
+		return VIREO_E_BUSY;
+	if (msg_words(m) < 3)
+		return VIREO_E_ARG;
+	thread_start(t, ip == ~0UL ? old_ip : ip, sp == ~0UL ? old_sp : sp);
+	msg_reply(m, 2);
+	msg_set(m, 0, old_ip);
+	msg_set(m, 1, old_sp);
+	return VIREO_OK;
+}
+
+static enum vireo_status thread_invoke(struct kobject *obj, unsigned rights,
+				       struct thread *caller, struct msg *m)
+{
+	struct thread *t = (struct thread *)obj;
+
+	if (!(rights & VIREO_CAP_WRITE))
+		return VIREO_E_RIGHTS;
+	switch (msg_op(m)) {
+	case VIREO_THREAD_BIND:
+		return thread_bind_op(t, caller, m);
+	case VIREO_THREAD_CONTROL:
+		return thread_control(t, caller, m);
+	case VIREO_THREAD_EX_REGS:
+		return thread_ex_regs(t, m);
+	default:
+		return VIREO_E_OP;
+	}
+}
+
+const struct kobject_ops thread_ops = {
+	.invoke = thread_invoke,
+	.destroy = thread_destroy,
+	.release = thread_release,
+};
