@@ -44,6 +44,16 @@ KERNEL := $(BUILD)/vireo.elf
 ASM_OFFSETS := $(BUILD)/include/generated/asm-offsets.h
 LDSCRIPT := $(BUILD)/kernel/kernel.ld
 
+# Native programs: picolibc, our crt0 and linker script (user/lib).
+UCC := riscv64-unknown-elf-gcc
+UCFLAGS := -std=gnu11 -O2 -g -march=rv64imac -misa-spec=2.2 -mabi=lp64 -mcmodel=medany \
+	--specs=picolibc.specs $(WARN) -Wno-conversion -Iinclude -Iuser/lib -MMD -MP
+ULDFLAGS := -nostartfiles -static -T user/lib/user.ld
+LIBVIREO_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(wildcard user/lib/*.c user/lib/*.S))
+VTEST_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(wildcard user/tests/vtest/*.c))
+VTEST := $(BUILD)/user/vtest.elf
+TEST_ARCHIVE := $(BUILD)/test-archive.cpio
+
 ARCHIVE := $(BUILD)/boot.cpio
 MODULES := boot/modules.list
 
@@ -73,7 +83,7 @@ endif
 .PHONY: all setup run debug gdb test unit-tests clean
 .DELETE_ON_ERROR:
 
-all: $(KERNEL) $(ARCHIVE)
+all: $(KERNEL) $(ARCHIVE) $(TEST_ARCHIVE)
 
 # Every build first makes sure the Debian packages are present. The stamp
 # keeps this to one quick check per change of the script.
@@ -84,7 +94,8 @@ $(SETUP_STAMP): scripts/setup
 setup:
 	@scripts/setup
 
-$(KERNEL_OBJS) $(HOST_OBJS) $(UNIT_BINS) $(ASM_OFFSETS) $(LDSCRIPT) $(ARCHIVE) $(UNIT_DATA): | $(SETUP_STAMP)
+$(KERNEL_OBJS) $(HOST_OBJS) $(UNIT_BINS) $(ASM_OFFSETS) $(LDSCRIPT) $(ARCHIVE) $(UNIT_DATA) \
+	$(LIBVIREO_OBJS) $(VTEST_OBJS): | $(SETUP_STAMP)
 
 $(ASM_OFFSETS): arch/riscv64/asm-offsets.c
 	@mkdir -p $(@D)
@@ -117,6 +128,25 @@ $(ARCHIVE): $(MODULES) scripts/mkcpio $(shell sed -n 's/^[^#][^ ]* \(.*\)$$/boot
 	@mkdir -p $(@D)
 	$(say) CPIO $@
 	$(Q)$(PYTHON) scripts/mkcpio -o $@ --list $(MODULES)
+
+$(BUILD)/user/%.c.o: %.c
+	@mkdir -p $(@D)
+	$(say) UCC $<
+	$(Q)$(UCC) $(UCFLAGS) -c -o $@ $<
+
+$(BUILD)/user/%.S.o: %.S
+	@mkdir -p $(@D)
+	$(say) UAS $<
+	$(Q)$(UCC) $(UCFLAGS) -c -o $@ $<
+
+$(VTEST): $(VTEST_OBJS) $(LIBVIREO_OBJS) user/lib/user.ld
+	$(say) ULD $@
+	$(Q)$(UCC) $(UCFLAGS) $(ULDFLAGS) -o $@ $(VTEST_OBJS) $(LIBVIREO_OBJS)
+
+# The archive the in-system tests boot: the vtest suite as root task.
+$(TEST_ARCHIVE): $(VTEST) scripts/mkcpio
+	$(say) CPIO $@
+	$(Q)$(PYTHON) scripts/mkcpio -o $@ vtest=$(VTEST)
 
 run: all
 	@echo "Booting Vireo under QEMU (Ctrl-A x quits QEMU)"

@@ -167,7 +167,6 @@ static enum vireo_status factory_invoke(struct kobject *obj, unsigned rights,
 		if (st != VIREO_OK)
 			kobject_delete(created);
 		kobject_put(created);
-		msg_reply(m, 0);
 		return st;
 	default:
 		return VIREO_E_OP;

@@ -54,7 +54,10 @@ enum vireo_status gate_create(struct factory *f, struct thread *caller, vireo_ca
 
 bool gate_is_management(vireo_tag_t tag, unsigned rights)
 {
-	return vireo_tag_label(tag) == VIREO_PROTO_IPC_GATE && (rights & VIREO_CAP_WRITE);
+	int64_t label = vireo_tag_label(tag);
+
+	return (label == VIREO_PROTO_IPC_GATE || label == VIREO_PROTO_KOBJECT) &&
+	       (rights & VIREO_CAP_WRITE);
 }
 
 static void gate_destroy(struct kobject *obj)
@@ -83,7 +86,6 @@ static enum vireo_status gate_invoke(struct kobject *obj, unsigned rights,
 		if (st != VIREO_OK)
 			return st;
 		bind(g, t, msg_word(m, 2));
-		msg_reply(m, 0);
 		return VIREO_OK;
 	case VIREO_GATE_INFO:
 		msg_reply(m, 1);

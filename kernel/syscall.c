@@ -21,7 +21,6 @@ static enum vireo_status kobject_invoke(struct kobject *obj, unsigned rights, st
 	case VIREO_KOBJECT_DELETE:
 		if (!(rights & VIREO_CAP_DELETE))
 			return VIREO_E_RIGHTS;
-		msg_reply(m, 0);
 		kobject_delete(obj);
 		return VIREO_OK;
 	default:
@@ -38,7 +37,8 @@ static const int64_t kind_protocol[VIREO_KIND_COUNT] = {
 /* A send to a kernel object: carry out the operation, reply in place. */
 static void invoke_object(struct thread *t, struct kobject *obj, unsigned rights)
 {
-	struct msg m = { t->regs.regs[REG_A1], &t->regs.regs[REG_A4], t->utcb };
+	vireo_tag_t tag = t->regs.regs[REG_A1];
+	struct msg m = { tag, vireo_tag(vireo_tag_label(tag), 0, 0), &t->regs.regs[REG_A4], t->utcb };
 	int64_t label = vireo_tag_label(m.tag);
 	enum vireo_status st;
 
@@ -53,7 +53,7 @@ static void invoke_object(struct thread *t, struct kobject *obj, unsigned rights
 		st = kobject_ops_of(obj->kind)->invoke(obj, rights, t, &m);
 	if (st != VIREO_OK)
 		msg_reply(&m, 0);
-	t->regs.regs[REG_A1] = m.tag;
+	t->regs.regs[REG_A1] = m.reply;
 	thread_set_status(t, st);
 	kobject_put(obj);
 }
@@ -107,7 +107,13 @@ void syscall(struct thread *t)
 		return;
 	}
 	if (op & VIREO_OP_REPLY) {
-		if (ipc_reply(t) && (op & VIREO_OP_RECV))
+		/*
+		 * A server's reply may find its caller gone (timed out, deleted);
+		 * that must not keep it from taking the next request, so with
+		 * RECV the status is the receive's.
+		 */
+		(void)ipc_reply(t);
+		if (op & VIREO_OP_RECV)
 			do_receive(t, op);
 		return;
 	}

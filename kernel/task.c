@@ -113,13 +113,51 @@ static enum vireo_status task_unmap_caps(struct task *t, vireo_fpage_t fp)
 	return VIREO_OK;
 }
 
+/*
+ * Capability map: copy the caller's capabilities in the flexpage to `t`,
+ * from slot dst_base on, with rights reduced to the flexpage's. Capabilities
+ * have no derivation tree: a copy is independent of its source, and deleting
+ * the object (DELETE right) removes every copy.
+ */
+static enum vireo_status task_map_caps(struct task *t, struct thread *caller, vireo_fpage_t fp,
+				       vireo_cap_t dst_base)
+{
+	unsigned order = vireo_fpage_order(fp);
+	uint64_t first = vireo_fpage_slot(fp), count;
+
+	if (order >= 32 || !IS_ALIGNED(first, (uint64_t)1 << order))
+		return VIREO_E_ARG;
+	count = (uint64_t)1 << order;
+	if (first >= CSPACE_MAX_SELECTORS || count > CSPACE_MAX_SELECTORS - first ||
+	    dst_base >= CSPACE_MAX_SELECTORS || count > CSPACE_MAX_SELECTORS - dst_base)
+		return VIREO_E_RANGE;
+	for (uint64_t i = 0; i < count; i++) {
+		struct cap_slot *s = cspace_lookup(&caller->task->cspace, first + i);
+		enum vireo_status st;
+
+		if (!s)
+			continue;
+		st = cspace_insert(&t->cspace, dst_base + i, s->obj,
+				   s->rights & vireo_fpage_rights(fp));
+		if (st != VIREO_OK)
+			return st;
+	}
+	return VIREO_OK;
+}
+
 static enum vireo_status task_invoke(struct kobject *obj, unsigned rights, struct thread *caller,
 				     struct msg *m)
 {
 	struct task *t = (struct task *)obj;
 
-	(void)caller;
 	switch (msg_op(m)) {
+	case VIREO_TASK_MAP:
+		if (!(rights & VIREO_CAP_WRITE))
+			return VIREO_E_RIGHTS;
+		/* Memory flexpages need the mapping database in Task.map (issue #3). */
+		if (vireo_fpage_type(msg_word(m, 1)) != VIREO_FPAGE_CAP)
+			return VIREO_E_ARG;
+		return task_map_caps(t, caller, msg_word(m, 1), msg_word(m, 2));
 	case VIREO_TASK_CAP_INFO:
 		if (!(rights & VIREO_CAP_READ))
 			return VIREO_E_RIGHTS;
@@ -129,7 +167,6 @@ static enum vireo_status task_invoke(struct kobject *obj, unsigned rights, struc
 			return VIREO_E_RIGHTS;
 		if (vireo_fpage_type(msg_word(m, 1)) != VIREO_FPAGE_CAP)
 			return VIREO_E_ARG;
-		msg_reply(m, 0);
 		return task_unmap_caps(t, msg_word(m, 1));
 	default:
 		return VIREO_E_OP;

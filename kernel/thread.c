@@ -128,7 +128,6 @@ static enum vireo_status thread_control(struct thread *t, struct thread *caller,
 		if (queued)
 			sched_ready(t);
 	}
-	msg_reply(m, 0);
 	return VIREO_OK;
 }
 
@@ -142,7 +141,6 @@ static enum vireo_status thread_bind_op(struct thread *t, struct thread *caller,
 		return st;
 	if (obj->kind != VIREO_KIND_TASK)
 		return VIREO_E_ARG;
-	msg_reply(m, 0);
 	return thread_bind(t, (struct task *)obj, msg_word(m, 2));
 }
 

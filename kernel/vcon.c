@@ -36,7 +36,6 @@ static enum vireo_status vcon_write(struct msg *m)
 			arch_console_putc('\r');
 		arch_console_putc(c);
 	}
-	msg_reply(m, 0);
 	return VIREO_OK;
 }
 

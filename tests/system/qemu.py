@@ -35,6 +35,8 @@ def archive_for(sc, build):
     the scenario builds (written under build/test-data/)."""
     if sc.archive == "default":
         return os.path.join(build, "boot.cpio")
+    if sc.archive == "tests":
+        return os.path.join(build, "test-archive.cpio")
     if sc.archive is None:
         return None
     path = os.path.join(build, "test-data", sc.name + ".cpio")

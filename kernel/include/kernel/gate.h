@@ -24,7 +24,10 @@ must_check enum vireo_status gate_create(struct factory *f, struct thread *calle
 					 vireo_cap_t thread_sel, vireo_word_t label,
 					 struct kobject **out);
 
-/* Whether a message with this tag manages the gate instead of passing through it. */
+/*
+ * Whether a message with this tag manages the gate (gate or generic object
+ * protocol, through a capability with WRITE) instead of passing through it.
+ */
 bool gate_is_management(vireo_tag_t tag, unsigned rights);
 
 extern const struct kobject_ops gate_ops;

@@ -12,7 +12,8 @@
 #define MSG_REG_WORDS 4
 
 struct msg {
-	vireo_tag_t tag;          /* in: the request; out: the reply */
+	vireo_tag_t tag;          /* the request */
+	vireo_tag_t reply;        /* the reply's tag: no words unless msg_reply() says */
 	vireo_word_t *reg_mr;     /* MR0..MR3: the caller's saved a4..a7 */
 	struct vireo_utcb *utcb;  /* MR4..: may be NULL (no UTCB bound) */
 };
@@ -45,10 +46,10 @@ static inline vireo_word_t msg_op(const struct msg *m)
 	return msg_word(m, 0);
 }
 
-/* Start a reply of `words` words (the label stays the request's). */
+/* The reply has `words` words (the label stays the request's). */
 static inline void msg_reply(struct msg *m, unsigned words)
 {
-	m->tag = vireo_tag(vireo_tag_label(m->tag), words, 0);
+	m->reply = vireo_tag(vireo_tag_label(m->tag), words, 0);
 }
 
 static inline void msg_set(struct msg *m, unsigned i, vireo_word_t v)

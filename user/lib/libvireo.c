@@ -1,0 +1,321 @@
+/* libvireo: bindings, program start, threads and the console (see vireo.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vireo.h"
+
+__thread struct vireo_utcb *vireo_utcb_ptr;
+const struct vireo_boot_info *vireo_boot_info;
+
+enum vireo_status vireo_invoke(vireo_cap_t cap, int64_t proto, unsigned words)
+{
+	return vireo_call(cap, vireo_tag(proto, words, 0), 0).status;
+}
+
+static vireo_word_t *mr(void)
+{
+	return vireo_utcb()->mr;
+}
+
+enum vireo_status vireo_kobject_info(vireo_cap_t cap, unsigned *kind, unsigned *rights)
+{
+	enum vireo_status st;
+
+	mr()[0] = VIREO_KOBJECT_INFO;
+	st = vireo_invoke(cap, VIREO_PROTO_KOBJECT, 1);
+	if (st == VIREO_OK) {
+		*kind = (unsigned)mr()[0];
+		*rights = (unsigned)mr()[1];
+	}
+	return st;
+}
+
+enum vireo_status vireo_kobject_delete(vireo_cap_t cap)
+{
+	mr()[0] = VIREO_KOBJECT_DELETE;
+	return vireo_invoke(cap, VIREO_PROTO_KOBJECT, 1);
+}
+
+static enum vireo_status create(vireo_cap_t f, enum vireo_kind kind, vireo_cap_t dst,
+				vireo_word_t a, vireo_word_t b, unsigned words)
+{
+	vireo_word_t *m = mr();
+
+	m[0] = VIREO_FACTORY_CREATE;
+	m[1] = kind;
+	m[2] = dst;
+	m[3] = a;
+	m[4] = b;
+	return vireo_invoke(f, VIREO_PROTO_FACTORY, words);
+}
+
+enum vireo_status vireo_factory_create_factory(vireo_cap_t f, vireo_cap_t dst, uint64_t quota)
+{
+	return create(f, VIREO_KIND_FACTORY, dst, quota, 0, 4);
+}
+
+enum vireo_status vireo_factory_create_task(vireo_cap_t f, vireo_cap_t dst, uintptr_t utcb_area,
+					    unsigned utcb_log2)
+{
+	return create(f, VIREO_KIND_TASK, dst, utcb_area, utcb_log2, 5);
+}
+
+enum vireo_status vireo_factory_create_thread(vireo_cap_t f, vireo_cap_t dst)
+{
+	return create(f, VIREO_KIND_THREAD, dst, 0, 0, 3);
+}
+
+enum vireo_status vireo_factory_create_gate(vireo_cap_t f, vireo_cap_t dst, vireo_cap_t thread,
+					    vireo_word_t label)
+{
+	return create(f, VIREO_KIND_IPC_GATE, dst, thread, label, 5);
+}
+
+enum vireo_status vireo_factory_quota(vireo_cap_t f, uint64_t *limit, uint64_t *used)
+{
+	enum vireo_status st;
+
+	mr()[0] = VIREO_FACTORY_QUOTA;
+	st = vireo_invoke(f, VIREO_PROTO_FACTORY, 1);
+	if (st == VIREO_OK) {
+		*limit = mr()[0];
+		*used = mr()[1];
+	}
+	return st;
+}
+
+enum vireo_status vireo_task_map(vireo_cap_t task, vireo_fpage_t src, vireo_word_t dst_base)
+{
+	mr()[0] = VIREO_TASK_MAP;
+	mr()[1] = src;
+	mr()[2] = dst_base;
+	return vireo_invoke(task, VIREO_PROTO_TASK, 3);
+}
+
+enum vireo_status vireo_task_unmap(vireo_cap_t task, vireo_fpage_t fp, unsigned rights,
+				   unsigned flags)
+{
+	mr()[0] = VIREO_TASK_UNMAP;
+	mr()[1] = fp;
+	mr()[2] = rights;
+	mr()[3] = flags;
+	return vireo_invoke(task, VIREO_PROTO_TASK, 4);
+}
+
+enum vireo_status vireo_task_cap_info(vireo_cap_t task, vireo_cap_t sel, unsigned *kind,
+				      unsigned *rights)
+{
+	enum vireo_status st;
+
+	mr()[0] = VIREO_TASK_CAP_INFO;
+	mr()[1] = sel;
+	st = vireo_invoke(task, VIREO_PROTO_TASK, 2);
+	if (st == VIREO_OK) {
+		*kind = (unsigned)mr()[0];
+		*rights = (unsigned)mr()[1];
+	}
+	return st;
+}
+
+enum vireo_status vireo_thread_bind(vireo_cap_t thread, vireo_cap_t task, uintptr_t utcb)
+{
+	mr()[0] = VIREO_THREAD_BIND;
+	mr()[1] = task;
+	mr()[2] = utcb;
+	return vireo_invoke(thread, VIREO_PROTO_THREAD, 3);
+}
+
+enum vireo_status vireo_thread_control(vireo_cap_t thread, unsigned which, vireo_cap_t pager,
+				       vireo_cap_t exc_handler, unsigned priority)
+{
+	vireo_word_t *m = mr();
+
+	m[0] = VIREO_THREAD_CONTROL;
+	m[1] = which;
+	m[2] = pager;
+	m[3] = exc_handler;
+	m[4] = priority;
+	return vireo_invoke(thread, VIREO_PROTO_THREAD, 5);
+}
+
+enum vireo_status vireo_thread_ex_regs(vireo_cap_t thread, uintptr_t ip, uintptr_t sp,
+				       uintptr_t *old_ip, uintptr_t *old_sp)
+{
+	enum vireo_status st;
+
+	mr()[0] = VIREO_THREAD_EX_REGS;
+	mr()[1] = ip;
+	mr()[2] = sp;
+	st = vireo_invoke(thread, VIREO_PROTO_THREAD, 3);
+	if (st == VIREO_OK && old_ip)
+		*old_ip = mr()[0];
+	if (st == VIREO_OK && old_sp)
+		*old_sp = mr()[1];
+	return st;
+}
+
+enum vireo_status vireo_gate_bind(vireo_cap_t gate, vireo_cap_t thread, vireo_word_t label)
+{
+	mr()[0] = VIREO_GATE_BIND;
+	mr()[1] = thread;
+	mr()[2] = label;
+	return vireo_invoke(gate, VIREO_PROTO_IPC_GATE, 3);
+}
+
+enum vireo_status vireo_gate_info(vireo_cap_t gate, vireo_word_t *label)
+{
+	enum vireo_status st;
+
+	mr()[0] = VIREO_GATE_INFO;
+	st = vireo_invoke(gate, VIREO_PROTO_IPC_GATE, 1);
+	if (st == VIREO_OK)
+		*label = mr()[0];
+	return st;
+}
+
+#define VCON_CHUNK (8 * (VIREO_MR_COUNT - 2))
+
+enum vireo_status vireo_vcon_write(vireo_cap_t vcon, const char *buf, size_t len)
+{
+	while (len) {
+		size_t n = len < VCON_CHUNK ? len : VCON_CHUNK;
+		enum vireo_status st;
+
+		mr()[0] = VIREO_VCON_WRITE;
+		mr()[1] = n;
+		memset(&mr()[2], 0, (n + 7) / 8 * 8);
+		memcpy(&mr()[2], buf, n);
+		st = vireo_invoke(vcon, VIREO_PROTO_VCON, 2 + (unsigned)((n + 7) / 8));
+		if (st != VIREO_OK)
+			return st;
+		buf += n;
+		len -= n;
+	}
+	return VIREO_OK;
+}
+
+static const char *const status_names[VIREO_STATUS_COUNT] = {
+	[VIREO_OK] = "ok",
+	[VIREO_E_CAP] = "E_CAP",
+	[VIREO_E_RIGHTS] = "E_RIGHTS",
+	[VIREO_E_PROTOCOL] = "E_PROTOCOL",
+	[VIREO_E_OP] = "E_OP",
+	[VIREO_E_ARG] = "E_ARG",
+	[VIREO_E_QUOTA] = "E_QUOTA",
+	[VIREO_E_NOMEM] = "E_NOMEM",
+	[VIREO_E_TIMEOUT] = "E_TIMEOUT",
+	[VIREO_E_CANCELED] = "E_CANCELED",
+	[VIREO_E_BUSY] = "E_BUSY",
+	[VIREO_E_NO_REPLY] = "E_NO_REPLY",
+	[VIREO_E_OVERFLOW] = "E_OVERFLOW",
+	[VIREO_E_MAP] = "E_MAP",
+	[VIREO_E_RANGE] = "E_RANGE",
+	[VIREO_E_EXISTS] = "E_EXISTS",
+	[VIREO_E_STALE] = "E_STALE",
+};
+
+const char *vireo_status_name(enum vireo_status st)
+{
+	return (unsigned)st < VIREO_STATUS_COUNT ? status_names[st] : "E_?";
+}
+
+/* ---- threads ---- */
+
+extern char __tls_size[], __tls_align[];
+void _init_tls(void *tls);
+void _set_tls(void *tls);
+void vireo_thread_trampoline(void);
+void vireo_thread_entry(void *block);
+
+struct start_block {
+	void (*fn)(void *arg);
+	void *arg;
+	struct vireo_utcb *utcb;
+	vireo_cap_t self;
+	void *tls;
+};
+
+void vireo_thread_entry(void *p)
+{
+	struct start_block *b = p;
+
+	_init_tls(b->tls);
+	_set_tls(b->tls);
+	vireo_utcb_ptr = b->utcb;
+	b->fn(b->arg);
+	vireo_kobject_delete(b->self);
+	for (;;)
+		;
+}
+
+enum vireo_status vireo_thread_run(vireo_cap_t thread, vireo_cap_t self, uintptr_t utcb,
+				   void (*fn)(void *arg), void *arg, void *stack,
+				   size_t stack_size)
+{
+	uintptr_t top = ((uintptr_t)stack + stack_size) & ~(uintptr_t)15;
+	size_t tls = ((size_t)__tls_size + 15) & ~(size_t)15;
+	struct start_block *b = (struct start_block *)(top - tls - sizeof(*b));
+
+	if ((uintptr_t)__tls_align > 16 || tls + sizeof(*b) + 256 > stack_size)
+		return VIREO_E_ARG;
+	b = (struct start_block *)((uintptr_t)b & ~(uintptr_t)15);
+	*b = (struct start_block){ fn, arg, (struct vireo_utcb *)utcb, self, (void *)(top - tls) };
+	return vireo_thread_ex_regs(thread, (uintptr_t)vireo_thread_trampoline, (uintptr_t)b, 0,
+				    0);
+}
+
+/* ---- console: stdout/stderr through the Vcon, line buffered ---- */
+
+static char out_buf[256];
+static size_t out_len;
+
+static void out_flush(void)
+{
+	if (out_len)
+		(void)vireo_vcon_write(VIREO_SEL_VCON, out_buf, out_len);
+	out_len = 0;
+}
+
+static int out_put(char c, FILE *f)
+{
+	(void)f;
+	out_buf[out_len++] = c;
+	if (c == '\n' || out_len == sizeof(out_buf))
+		out_flush();
+	return (unsigned char)c;
+}
+
+static int out_flush_file(FILE *f)
+{
+	(void)f;
+	out_flush();
+	return 0;
+}
+
+static FILE console = FDEV_SETUP_STREAM(out_put, NULL, out_flush_file, _FDEV_SETUP_WRITE);
+FILE *const stdin = &console;
+FILE *const stdout = &console;
+FILE *const stderr = &console;
+
+/* The first thread ends: flush, then delete itself. */
+void _exit(int status)
+{
+	(void)status;
+	out_flush();
+	vireo_kobject_delete(VIREO_SEL_THREAD);
+	for (;;)
+		;
+}
+
+void vireo_start(struct vireo_utcb *utcb, const struct vireo_boot_info *info);
+
+void vireo_start(struct vireo_utcb *utcb, const struct vireo_boot_info *info)
+{
+	char *argv[] = { 0 };
+
+	vireo_utcb_ptr = utcb;
+	vireo_boot_info = info;
+	exit(main(0, argv));
+}

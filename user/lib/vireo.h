@@ -1,0 +1,152 @@
+/*
+ * libvireo: C bindings for every kernel operation (include/vireo/ is the
+ * ABI they implement). All message registers are read and written in the
+ * thread's UTCB; the system-call stub moves MR0..MR3 to and from registers.
+ */
+#ifndef LIBVIREO_H
+#define LIBVIREO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <vireo/bootinfo.h>
+#include <vireo/caps.h>
+#include <vireo/fpage.h>
+#include <vireo/protocol.h>
+#include <vireo/status.h>
+#include <vireo/syscall.h>
+#include <vireo/tag.h>
+#include <vireo/utcb.h>
+
+/* This thread's UTCB. */
+extern __thread struct vireo_utcb *vireo_utcb_ptr;
+
+static inline struct vireo_utcb *vireo_utcb(void)
+{
+	return vireo_utcb_ptr;
+}
+
+/* What an invocation returns besides the message registers. */
+struct vireo_ret {
+	enum vireo_status status;
+	vireo_tag_t tag;     /* of the message received (or the reply) */
+	vireo_word_t label;  /* gate label | sender rights; 0 for replies */
+};
+
+/* The one system call. */
+static inline struct vireo_ret vireo_syscall(vireo_cap_t cap, vireo_tag_t tag, unsigned op,
+					     uint64_t timeouts)
+{
+	struct vireo_utcb *u = vireo_utcb();
+	register vireo_word_t a0 __asm__("a0") = cap;
+	register vireo_word_t a1 __asm__("a1") = tag;
+	register vireo_word_t a2 __asm__("a2") = op;
+	register vireo_word_t a3 __asm__("a3") = timeouts;
+	register vireo_word_t a4 __asm__("a4") = u->mr[0];
+	register vireo_word_t a5 __asm__("a5") = u->mr[1];
+	register vireo_word_t a6 __asm__("a6") = u->mr[2];
+	register vireo_word_t a7 __asm__("a7") = u->mr[3];
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6),
+			   "+r"(a7)
+			 :
+			 : "memory");
+	u->mr[0] = a4;
+	u->mr[1] = a5;
+	u->mr[2] = a6;
+	u->mr[3] = a7;
+	return (struct vireo_ret){ (enum vireo_status)a0, a1, a2 };
+}
+
+/* IPC. Timeouts from include/vireo/syscall.h; words in the UTCB's mr[]. */
+static inline struct vireo_ret vireo_call(vireo_cap_t gate, vireo_tag_t tag, uint64_t timeouts)
+{
+	return vireo_syscall(gate, tag, VIREO_IPC_CALL, timeouts);
+}
+
+static inline struct vireo_ret vireo_send(vireo_cap_t gate, vireo_tag_t tag, uint32_t timeout)
+{
+	return vireo_syscall(gate, tag, VIREO_IPC_SEND, vireo_timeouts(timeout, 0));
+}
+
+static inline struct vireo_ret vireo_wait(uint32_t timeout)
+{
+	return vireo_syscall(VIREO_CAP_INVALID, 0, VIREO_IPC_WAIT, vireo_timeouts(0, timeout));
+}
+
+/* Receive only through `gate` (closed receive). */
+static inline struct vireo_ret vireo_recv(vireo_cap_t gate, uint32_t timeout)
+{
+	return vireo_syscall(gate, 0, VIREO_IPC_RECV, vireo_timeouts(0, timeout));
+}
+
+static inline struct vireo_ret vireo_reply(vireo_tag_t tag)
+{
+	return vireo_syscall(VIREO_CAP_INVALID, tag, VIREO_IPC_REPLY,
+			     vireo_timeouts(VIREO_TIMEOUT_ZERO, 0));
+}
+
+static inline struct vireo_ret vireo_reply_wait(vireo_tag_t tag, uint32_t timeout)
+{
+	return vireo_syscall(VIREO_CAP_INVALID, tag, VIREO_IPC_REPLY_WAIT,
+			     vireo_timeouts(VIREO_TIMEOUT_ZERO, timeout));
+}
+
+/* A kernel-object invocation: MR0 = op, then args; returns the status. */
+enum vireo_status vireo_invoke(vireo_cap_t cap, int64_t proto, unsigned words);
+
+/* Generic object operations. */
+enum vireo_status vireo_kobject_info(vireo_cap_t cap, unsigned *kind, unsigned *rights);
+enum vireo_status vireo_kobject_delete(vireo_cap_t cap);
+
+/* Factory. */
+enum vireo_status vireo_factory_create_factory(vireo_cap_t f, vireo_cap_t dst, uint64_t quota);
+enum vireo_status vireo_factory_create_task(vireo_cap_t f, vireo_cap_t dst, uintptr_t utcb_area,
+					    unsigned utcb_log2);
+enum vireo_status vireo_factory_create_thread(vireo_cap_t f, vireo_cap_t dst);
+enum vireo_status vireo_factory_create_gate(vireo_cap_t f, vireo_cap_t dst, vireo_cap_t thread,
+					    vireo_word_t label);
+enum vireo_status vireo_factory_quota(vireo_cap_t f, uint64_t *limit, uint64_t *used);
+
+/* Task. */
+enum vireo_status vireo_task_map(vireo_cap_t task, vireo_fpage_t src, vireo_word_t dst_base);
+enum vireo_status vireo_task_unmap(vireo_cap_t task, vireo_fpage_t fp, unsigned rights,
+				   unsigned flags);
+enum vireo_status vireo_task_cap_info(vireo_cap_t task, vireo_cap_t sel, unsigned *kind,
+				      unsigned *rights);
+
+/* Thread. */
+enum vireo_status vireo_thread_bind(vireo_cap_t thread, vireo_cap_t task, uintptr_t utcb);
+enum vireo_status vireo_thread_control(vireo_cap_t thread, unsigned which, vireo_cap_t pager,
+				       vireo_cap_t exc_handler, unsigned priority);
+enum vireo_status vireo_thread_ex_regs(vireo_cap_t thread, uintptr_t ip, uintptr_t sp,
+				       uintptr_t *old_ip, uintptr_t *old_sp);
+
+/*
+ * Start `thread` (created and bound to this task with `utcb`) running
+ * fn(arg) on the given stack, with its own copy of thread-local storage.
+ * When fn returns the thread deletes itself through `self` (its capability
+ * in this task).
+ */
+enum vireo_status vireo_thread_run(vireo_cap_t thread, vireo_cap_t self, uintptr_t utcb,
+				   void (*fn)(void *arg), void *arg, void *stack,
+				   size_t stack_size);
+
+/* Ipc_gate. */
+enum vireo_status vireo_gate_bind(vireo_cap_t gate, vireo_cap_t thread, vireo_word_t label);
+enum vireo_status vireo_gate_info(vireo_cap_t gate, vireo_word_t *label);
+
+/* Vcon: write len bytes (any length; split into messages). */
+enum vireo_status vireo_vcon_write(vireo_cap_t vcon, const char *buf, size_t len);
+
+/* A short name for a status ("ok", "E_CAP", ...). */
+const char *vireo_status_name(enum vireo_status st);
+
+/* The boot information the loader passed to this program (NULL if none). */
+extern const struct vireo_boot_info *vireo_boot_info;
+
+/* Programs define main(); argc/argv are empty for now. */
+int main(int argc, char **argv);
+
+#endif
