@@ -38,26 +38,37 @@ void factory_uncharge(struct factory *f, uint64_t bytes)
 	f->used -= bytes;
 }
 
-enum vireo_status factory_alloc_page(struct factory *f, void **out)
+enum vireo_status factory_alloc_pages(struct factory *f, unsigned order, void **out)
 {
-	enum vireo_status st = factory_charge(f, PAGE_SIZE);
+	uint64_t bytes = PAGE_SIZE << order;
+	enum vireo_status st = factory_charge(f, bytes);
 	paddr_t p;
 
 	if (st != VIREO_OK)
 		return st;
-	if (!pages_alloc(0, &p)) {
-		factory_uncharge(f, PAGE_SIZE);
+	if (!pages_alloc(order, &p)) {
+		factory_uncharge(f, bytes);
 		return VIREO_E_NOMEM;
 	}
 	*out = va_ptr(phys_to_virt(p));
-	memset(*out, 0, PAGE_SIZE);
+	memset(*out, 0, bytes);
 	return VIREO_OK;
+}
+
+void factory_free_pages(struct factory *f, void *block, unsigned order)
+{
+	pages_free(virt_to_phys(va_of_ptr(block)), order);
+	factory_uncharge(f, PAGE_SIZE << order);
+}
+
+enum vireo_status factory_alloc_page(struct factory *f, void **out)
+{
+	return factory_alloc_pages(f, 0, out);
 }
 
 void factory_free_page(struct factory *f, void *page)
 {
-	pages_free(virt_to_phys(va_of_ptr(page)), 0);
-	factory_uncharge(f, PAGE_SIZE);
+	factory_free_pages(f, page, 0);
 }
 
 enum vireo_status factory_alloc_object(struct factory *f, size_t size, enum vireo_kind kind,

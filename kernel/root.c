@@ -10,6 +10,7 @@
 #include <kernel/cpio.h>
 #include <kernel/elf.h>
 #include <kernel/factory.h>
+#include <kernel/memmap.h>
 #include <kernel/pages.h>
 #include <kernel/root.h>
 #include <kernel/sched.h>
@@ -30,8 +31,11 @@
 
 static const unsigned map_orders[] = { 18, 9, 0 };
 
-/* Map a naturally aligned block of 2^order pages in the largest pieces that fit. */
-static bool map_block(struct vmspace *vs, uintptr_t va, paddr_t p, unsigned order, unsigned rights)
+/*
+ * Give the root task a naturally aligned block of 2^order pages at va == pa,
+ * as mapping-database roots in the largest pieces that fit.
+ */
+static bool give_block(struct task *t, paddr_t p, unsigned order)
 {
 	unsigned piece = 0;
 
@@ -42,12 +46,17 @@ static bool map_block(struct vmspace *vs, uintptr_t va, paddr_t p, unsigned orde
 		}
 	}
 	for (uint64_t off = 0; off < (PAGE_SIZE << order); off += PAGE_SIZE << piece)
-		if (vmspace_map(vs, va + off, pa_add(p, off), piece, rights) != VIREO_OK)
+		if (memmap_root(t, pa_val(p) + off, pa_add(p, off), piece, VIREO_MEM_RWX) !=
+		    VIREO_OK)
 			return false;
 	return true;
 }
 
-/* A fresh zeroed page mapped at va; its kernel address in *k. */
+/*
+ * A fresh zeroed page at va; its kernel address in *k. Like all the root
+ * task's memory it is a mapping-database root, so the root task can map it
+ * on (its code and data into helper tasks, for one).
+ */
 static bool map_new_page(struct task *t, uintptr_t va, unsigned rights, uint8_t **k)
 {
 	paddr_t p;
@@ -56,7 +65,7 @@ static bool map_new_page(struct task *t, uintptr_t va, unsigned rights, uint8_t 
 		return false;
 	*k = va_ptr(phys_to_virt(p));
 	memset(*k, 0, PAGE_SIZE);
-	return vmspace_map(&t->vm, va, p, 0, rights) == VIREO_OK;
+	return memmap_root(t, va, p, 0, rights) == VIREO_OK;
 }
 
 static unsigned segment_rights(uint32_t flags)
@@ -97,10 +106,8 @@ static void give_memory(struct task *t, struct vireo_boot_info *info, uint64_t k
 				break;
 			continue;
 		}
-		if (!map_block(&t->vm, pa_val(p), p, order, VIREO_MEM_RWX)) {
-			pages_free(p, order);
-			break;
-		}
+		if (!give_block(t, p, order))
+			panic("root: cannot record the root task's memory");
 		info->mem[info->nmem++] = (struct vireo_mem_range){ pa_val(p), size };
 	}
 }
@@ -111,8 +118,7 @@ static bool map_archive(struct task *t, const struct boot_info *bi, struct vireo
 	uint64_t end = ALIGN_UP(pa_val(pa_range_end(bi->initrd)), PAGE_SIZE);
 
 	for (uint64_t p = first; p < end; p += PAGE_SIZE)
-		if (vmspace_map(&t->vm, VIREO_ROOT_ARCHIVE + (p - first), pa(p), 0, VIREO_MEM_R) !=
-		    VIREO_OK)
+		if (memmap_root(t, VIREO_ROOT_ARCHIVE + (p - first), pa(p), 0, VIREO_MEM_R) != VIREO_OK)
 			return false;
 	info->archive_addr = VIREO_ROOT_ARCHIVE + (pa_val(bi->initrd.base) - first);
 	info->archive_size = bi->initrd.size;

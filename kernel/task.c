@@ -2,6 +2,7 @@
 #include <kernel/arch.h>
 #include <kernel/console.h>
 #include <kernel/factory.h>
+#include <kernel/memmap.h>
 #include <kernel/msg.h>
 #include <kernel/pages.h>
 #include <kernel/string.h>
@@ -32,7 +33,7 @@ static enum vireo_status utcb_area_create(struct task *t, uintptr_t base, unsign
 	t->utcb_order = order;
 	for (uint64_t off = 0; off < bytes; off += PAGE_SIZE) {
 		st = vmspace_map(&t->vm, base + off, pa_add(t->utcb_pa, off), 0,
-				 VIREO_MEM_R | VIREO_MEM_W);
+				 VIREO_MEM_R | VIREO_MEM_W, 0);
 		if (st != VIREO_OK)
 			return st; /* the caller destroys the task, which frees the area */
 	}
@@ -48,10 +49,16 @@ static void utcb_area_free(struct task *t)
 	t->utcb_base = 0;
 }
 
+static void task_destroy(struct kobject *obj)
+{
+	memmap_task_gone((struct task *)obj);
+}
+
 static void task_release(struct kobject *obj)
 {
 	struct task *t = (struct task *)obj;
 
+	memmap_task_gone(t);
 	cspace_destroy(&t->cspace);
 	vmspace_destroy(&t->vm);
 	utcb_area_free(t);
@@ -94,6 +101,17 @@ static enum vireo_status task_cap_info(struct task *t, struct msg *m)
 	msg_reply(m, 2);
 	msg_set(m, 0, s ? s->obj->kind : VIREO_KIND_NONE);
 	msg_set(m, 1, s ? s->rights : 0);
+	return VIREO_OK;
+}
+
+static enum vireo_status task_mem_info(struct task *t, struct msg *m)
+{
+	struct vm_mapping map;
+	bool found = vmspace_lookup(&t->vm, msg_word(m, 1), &map);
+
+	msg_reply(m, 2);
+	msg_set(m, 0, found ? map.rights : 0);
+	msg_set(m, 1, found ? PAGE_SHIFT + map.order : 0);
 	return VIREO_OK;
 }
 
@@ -154,20 +172,39 @@ static enum vireo_status task_invoke(struct kobject *obj, unsigned rights, struc
 	case VIREO_TASK_MAP:
 		if (!(rights & VIREO_CAP_WRITE))
 			return VIREO_E_RIGHTS;
-		/* Memory flexpages need the mapping database in Task.map (issue #3). */
-		if (vireo_fpage_type(msg_word(m, 1)) != VIREO_FPAGE_CAP)
+		switch (vireo_fpage_type(msg_word(m, 1))) {
+		case VIREO_FPAGE_CAP:
+			return task_map_caps(t, caller, msg_word(m, 1), msg_word(m, 2));
+		case VIREO_FPAGE_MEM:
+			if (msg_word(m, 3) & ~(vireo_word_t)VIREO_MAP_GRANT)
+				return VIREO_E_ARG;
+			return memmap_map(caller->task, msg_word(m, 1), t, msg_word(m, 2),
+					  msg_word(m, 3) & VIREO_MAP_GRANT);
+		default:
 			return VIREO_E_ARG;
-		return task_map_caps(t, caller, msg_word(m, 1), msg_word(m, 2));
+		}
 	case VIREO_TASK_CAP_INFO:
 		if (!(rights & VIREO_CAP_READ))
 			return VIREO_E_RIGHTS;
 		return task_cap_info(t, m);
+	case VIREO_TASK_MEM_INFO:
+		if (!(rights & VIREO_CAP_READ))
+			return VIREO_E_RIGHTS;
+		return task_mem_info(t, m);
 	case VIREO_TASK_UNMAP:
 		if (!(rights & VIREO_CAP_WRITE))
 			return VIREO_E_RIGHTS;
-		if (vireo_fpage_type(msg_word(m, 1)) != VIREO_FPAGE_CAP)
+		if (msg_word(m, 3) & ~(vireo_word_t)VIREO_UNMAP_SELF)
 			return VIREO_E_ARG;
-		return task_unmap_caps(t, msg_word(m, 1));
+		switch (vireo_fpage_type(msg_word(m, 1))) {
+		case VIREO_FPAGE_CAP:
+			return task_unmap_caps(t, msg_word(m, 1));
+		case VIREO_FPAGE_MEM:
+			return memmap_unmap(t, msg_word(m, 1), (unsigned)msg_word(m, 2),
+					    msg_word(m, 3) & VIREO_UNMAP_SELF);
+		default:
+			return VIREO_E_ARG;
+		}
 	default:
 		return VIREO_E_OP;
 	}
@@ -175,5 +212,6 @@ static enum vireo_status task_invoke(struct kobject *obj, unsigned rights, struc
 
 const struct kobject_ops task_ops = {
 	.invoke = task_invoke,
+	.destroy = task_destroy,
 	.release = task_release,
 };

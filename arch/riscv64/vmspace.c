@@ -2,6 +2,12 @@
  * User address spaces on Sv39 (see kernel/vmspace.h). The root's upper 256
  * entries are copies of the kernel's: the kernel creates all its top-level
  * entries at boot, before any user space exists, and never adds more.
+ *
+ * Every user page table is an order-1 block: the table itself, then a
+ * companion page with one pointer per entry, the mapping's node:
+ *
+ *   block + 0     pte_t  entries[512]
+ *   block + 4096  void  *nodes[512]     nodes[i] belongs to entries[i]
  */
 #include <arch/csr.h>
 #include <kernel/console.h>
@@ -11,17 +17,23 @@
 #include <vireo/fpage.h>
 
 #define USER_ROOT_ENTRIES (PT_ENTRIES / 2)
+#define TABLE_ORDER 1
+
+static void **companion(pte_t *table)
+{
+	return (void **)((char *)table + PAGE_SIZE);
+}
 
 static pte_t *charged_table(void *ctx)
 {
-	void *page;
+	void *block;
 
-	return factory_alloc_page(ctx, &page) == VIREO_OK ? page : 0;
+	return factory_alloc_pages(ctx, TABLE_ORDER, &block) == VIREO_OK ? block : 0;
 }
 
 enum vireo_status vmspace_init(struct vmspace *vs, struct factory *f)
 {
-	enum vireo_status st = factory_alloc_page(f, (void **)&vs->root);
+	enum vireo_status st = factory_alloc_pages(f, TABLE_ORDER, (void **)&vs->root);
 
 	if (st != VIREO_OK)
 		return st;
@@ -40,7 +52,7 @@ static void free_tables(struct factory *f, pte_t *table, unsigned level, unsigne
 		if (pte_valid(e) && !pte_is_leaf(e) && level > 0)
 			free_tables(f, va_ptr(phys_to_virt(pte_pa(e))), level - 1, PT_ENTRIES);
 	}
-	factory_free_page(f, table);
+	factory_free_pages(f, table, TABLE_ORDER);
 }
 
 void vmspace_destroy(struct vmspace *vs)
@@ -49,6 +61,29 @@ void vmspace_destroy(struct vmspace *vs)
 		return;
 	free_tables(vs->factory, vs->root, PT_LEVELS - 1, USER_ROOT_ENTRIES);
 	vs->root = 0;
+}
+
+static void for_each_node(pte_t *table, unsigned level, unsigned entries,
+			  void (*fn)(void *node, void *ctx), void *ctx)
+{
+	for (unsigned i = 0; i < entries; i++) {
+		pte_t e = table[i];
+
+		if (!pte_valid(e))
+			continue;
+		if (pte_is_leaf(e)) {
+			if (companion(table)[i])
+				fn(companion(table)[i], ctx);
+		} else if (level > 0) {
+			for_each_node(va_ptr(phys_to_virt(pte_pa(e))), level - 1, PT_ENTRIES, fn, ctx);
+		}
+	}
+}
+
+void vmspace_for_each_node(struct vmspace *vs, void (*fn)(void *node, void *ctx), void *ctx)
+{
+	if (vs->root)
+		for_each_node(vs->root, PT_LEVELS - 1, USER_ROOT_ENTRIES, fn, ctx);
 }
 
 bool vmspace_order_ok(unsigned order)
@@ -81,31 +116,8 @@ static void flush(uintptr_t va)
 	__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
 }
 
-enum vireo_status vmspace_map(struct vmspace *vs, uintptr_t va, paddr_t pa, unsigned order,
-			      unsigned rights)
-{
-	unsigned level = order / 9;
-	pte_t *t, *e;
-
-	check(vmspace_order_ok(order) && (rights & VIREO_MEM_RWX));
-	check(IS_ALIGNED(va, PAGE_SIZE << order) && va < VMSPACE_USER_END);
-	t = pt_walk(vs->root, va, level, charged_table, vs->factory);
-	if (!t) {
-		/* A superpage in the way, or no memory for a table. */
-		uintptr_t s;
-
-		return vmspace_lookup(vs, va, &s, &pa, &order, &rights) ? VIREO_E_EXISTS
-									  : VIREO_E_QUOTA;
-	}
-	e = &t[pt_index(va, level)];
-	if (pte_valid(*e))
-		return VIREO_E_EXISTS;
-	*e = pte_leaf(pa, pte_perm(rights));
-	return VIREO_OK;
-}
-
-/* The leaf entry covering va, and its level; NULL if none. */
-static pte_t *find_leaf(const struct vmspace *vs, uintptr_t va, unsigned *level)
+/* The leaf entry covering va, its table and level; NULL if none. */
+static pte_t *find_leaf(const struct vmspace *vs, uintptr_t va, pte_t **table, unsigned *level)
 {
 	pte_t *t = vs->root;
 
@@ -118,6 +130,7 @@ static pte_t *find_leaf(const struct vmspace *vs, uintptr_t va, unsigned *level)
 			return 0;
 		if (pte_is_leaf(*e)) {
 			*level = l;
+			*table = t;
 			return e;
 		}
 		if (l == 0)
@@ -126,25 +139,49 @@ static pte_t *find_leaf(const struct vmspace *vs, uintptr_t va, unsigned *level)
 	}
 }
 
-bool vmspace_lookup(const struct vmspace *vs, uintptr_t va, uintptr_t *start, paddr_t *pa,
-		    unsigned *order, unsigned *rights)
+enum vireo_status vmspace_map(struct vmspace *vs, uintptr_t va, paddr_t pa, unsigned order,
+			      unsigned rights, void *node)
+{
+	unsigned level = order / 9;
+	struct vm_mapping old;
+	pte_t *t;
+	unsigned i = pt_index(va, level);
+
+	check(vmspace_order_ok(order) && (rights & VIREO_MEM_RWX));
+	check(IS_ALIGNED(va, PAGE_SIZE << order) && va < VMSPACE_USER_END);
+	if (vmspace_lookup(vs, va, &old))
+		return VIREO_E_EXISTS;
+	t = pt_walk(vs->root, va, level, charged_table, vs->factory);
+	if (!t)
+		return VIREO_E_QUOTA;
+	if (pte_valid(t[i]))
+		return VIREO_E_EXISTS; /* a table below: something smaller is mapped there */
+	t[i] = pte_leaf(pa, pte_perm(rights));
+	companion(t)[i] = node;
+	return VIREO_OK;
+}
+
+bool vmspace_lookup(const struct vmspace *vs, uintptr_t va, struct vm_mapping *m)
 {
 	unsigned level;
-	pte_t *e = find_leaf(vs, va, &level);
+	pte_t *t;
+	pte_t *e = find_leaf(vs, va, &t, &level);
 
 	if (!e)
 		return false;
-	*order = 9 * level;
-	*start = ALIGN_DOWN(va, PAGE_SIZE << *order);
-	*pa = pte_pa(*e);
-	*rights = pte_rights(*e);
+	m->order = 9 * level;
+	m->start = ALIGN_DOWN(va, PAGE_SIZE << m->order);
+	m->pa = pte_pa(*e);
+	m->rights = pte_rights(*e);
+	m->node = companion(t)[e - t];
 	return true;
 }
 
 bool vmspace_protect(struct vmspace *vs, uintptr_t va, unsigned rights)
 {
 	unsigned level;
-	pte_t *e = find_leaf(vs, va, &level);
+	pte_t *t;
+	pte_t *e = find_leaf(vs, va, &t, &level);
 
 	if (!e)
 		return false;
@@ -156,11 +193,13 @@ bool vmspace_protect(struct vmspace *vs, uintptr_t va, unsigned rights)
 void vmspace_unmap(struct vmspace *vs, uintptr_t va)
 {
 	unsigned level;
-	pte_t *e = find_leaf(vs, va, &level);
+	pte_t *t;
+	pte_t *e = find_leaf(vs, va, &t, &level);
 
 	if (!e)
 		return;
 	*e = 0;
+	companion(t)[e - t] = 0;
 	flush(va);
 }
 

@@ -49,14 +49,20 @@ enum {
 
 /* VIREO_PROTO_TASK operations. */
 enum {
-	/* MR1 source flexpage in the caller's task, MR2 destination base. */
+	/*
+	 * MR1 source flexpage in the caller's task, MR2 destination base,
+	 * MR3 flags (VIREO_MAP_GRANT: move whole mappings instead of sharing).
+	 */
 	VIREO_TASK_MAP = 1,
 	/* MR1 flexpage, MR2 rights to remove, MR3 flags (VIREO_UNMAP_SELF). */
 	VIREO_TASK_UNMAP = 2,
 	/* MR1 selector -> MR0 kind (VIREO_KIND_NONE if empty), MR1 rights. */
 	VIREO_TASK_CAP_INFO = 3,
+	/* MR1 address -> MR0 VIREO_MEM_* rights there (0: unmapped), MR1 log2 mapping size. */
+	VIREO_TASK_MEM_INFO = 4,
 };
 
+#define VIREO_MAP_GRANT 0x1u
 #define VIREO_UNMAP_SELF 0x1u
 
 /* VIREO_PROTO_THREAD operations. */

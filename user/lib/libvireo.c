@@ -86,12 +86,39 @@ enum vireo_status vireo_factory_quota(vireo_cap_t f, uint64_t *limit, uint64_t *
 	return st;
 }
 
-enum vireo_status vireo_task_map(vireo_cap_t task, vireo_fpage_t src, vireo_word_t dst_base)
+static enum vireo_status task_map(vireo_cap_t task, vireo_fpage_t src, vireo_word_t dst_base,
+				  vireo_word_t flags)
 {
 	mr()[0] = VIREO_TASK_MAP;
 	mr()[1] = src;
 	mr()[2] = dst_base;
-	return vireo_invoke(task, VIREO_PROTO_TASK, 3);
+	mr()[3] = flags;
+	return vireo_invoke(task, VIREO_PROTO_TASK, 4);
+}
+
+enum vireo_status vireo_task_map(vireo_cap_t task, vireo_fpage_t src, vireo_word_t dst_base)
+{
+	return task_map(task, src, dst_base, 0);
+}
+
+enum vireo_status vireo_task_grant(vireo_cap_t task, vireo_fpage_t src, vireo_word_t dst_base)
+{
+	return task_map(task, src, dst_base, VIREO_MAP_GRANT);
+}
+
+enum vireo_status vireo_task_mem_info(vireo_cap_t task, uintptr_t addr, unsigned *rights,
+				      unsigned *log2_size)
+{
+	enum vireo_status st;
+
+	mr()[0] = VIREO_TASK_MEM_INFO;
+	mr()[1] = addr;
+	st = vireo_invoke(task, VIREO_PROTO_TASK, 2);
+	if (st == VIREO_OK) {
+		*rights = (unsigned)mr()[0];
+		*log2_size = (unsigned)mr()[1];
+	}
+	return st;
 }
 
 enum vireo_status vireo_task_unmap(vireo_cap_t task, vireo_fpage_t fp, unsigned rights,

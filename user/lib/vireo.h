@@ -111,6 +111,10 @@ enum vireo_status vireo_factory_quota(vireo_cap_t f, uint64_t *limit, uint64_t *
 
 /* Task. */
 enum vireo_status vireo_task_map(vireo_cap_t task, vireo_fpage_t src, vireo_word_t dst_base);
+enum vireo_status vireo_task_grant(vireo_cap_t task, vireo_fpage_t src, vireo_word_t dst_base);
+/* Rights mapped at addr in task (0: nothing), and log2 of the mapping's size. */
+enum vireo_status vireo_task_mem_info(vireo_cap_t task, uintptr_t addr, unsigned *rights,
+				      unsigned *log2_size);
 enum vireo_status vireo_task_unmap(vireo_cap_t task, vireo_fpage_t fp, unsigned rights,
 				   unsigned flags);
 enum vireo_status vireo_task_cap_info(vireo_cap_t task, vireo_cap_t sel, unsigned *kind,

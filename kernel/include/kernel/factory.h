@@ -25,6 +25,10 @@ struct factory *factory_boot(void);
 must_check enum vireo_status factory_charge(struct factory *f, uint64_t bytes);
 void factory_uncharge(struct factory *f, uint64_t bytes);
 
+/* A zeroed block of 2^order pages charged to f (kernel virtual address in *out). */
+must_check enum vireo_status factory_alloc_pages(struct factory *f, unsigned order, void **out);
+void factory_free_pages(struct factory *f, void *block, unsigned order);
+
 /* A zeroed page charged to f (kernel virtual address in *out). */
 must_check enum vireo_status factory_alloc_page(struct factory *f, void **out);
 void factory_free_page(struct factory *f, void *page);

@@ -1,7 +1,9 @@
 /*
  * User address spaces: the page tables of one task. Tables are charged to
  * the task's factory. Mappings come in the architecture's page sizes
- * (orders 0, 9 and 18 on riscv64: 4 KiB, 2 MiB, 1 GiB).
+ * (orders 0, 9 and 18 on riscv64: 4 KiB, 2 MiB, 1 GiB). Each mapping can
+ * carry an opaque pointer (its mapping-database node), kept beside the
+ * page-table entry, so unmap finds the node from an address in one walk.
  */
 #ifndef KERNEL_VMSPACE_H
 #define KERNEL_VMSPACE_H
@@ -29,7 +31,7 @@ bool vmspace_order_ok(unsigned order);
  * if anything is mapped there; VIREO_E_QUOTA/NOMEM for page tables.
  */
 must_check enum vireo_status vmspace_map(struct vmspace *vs, uintptr_t va, paddr_t pa,
-					 unsigned order, unsigned rights);
+					 unsigned order, unsigned rights, void *node);
 
 /* Change the rights of an existing mapping found at va (returns false if none). */
 bool vmspace_protect(struct vmspace *vs, uintptr_t va, unsigned rights);
@@ -37,9 +39,20 @@ bool vmspace_protect(struct vmspace *vs, uintptr_t va, unsigned rights);
 /* Remove the mapping that starts at va (if any). */
 void vmspace_unmap(struct vmspace *vs, uintptr_t va);
 
-/* Find the mapping covering va: its start, physical base, order and rights. */
-bool vmspace_lookup(const struct vmspace *vs, uintptr_t va, uintptr_t *start, paddr_t *pa,
-		    unsigned *order, unsigned *rights);
+/* What vmspace_lookup finds. */
+struct vm_mapping {
+	uintptr_t start; /* aligned to the mapping's size */
+	paddr_t pa;
+	unsigned order;
+	unsigned rights;
+	void *node;      /* as given to vmspace_map */
+};
+
+/* Find the mapping covering va. */
+bool vmspace_lookup(const struct vmspace *vs, uintptr_t va, struct vm_mapping *m);
+
+/* Call fn for every mapping that carries a node (task destruction). */
+void vmspace_for_each_node(struct vmspace *vs, void (*fn)(void *node, void *ctx), void *ctx);
 
 /* Make vs the address space of this hart's user mode. */
 void vmspace_activate(const struct vmspace *vs);

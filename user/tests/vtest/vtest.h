@@ -50,6 +50,28 @@ void vt_reset(void);
 /* A thread in this task running fn(arg); its capability in *thread. */
 bool vt_thread(vireo_cap_t *thread, void (*fn)(void *arg), void *arg);
 
+/* Naturally aligned pages from the root task's memory (never given back). */
+uintptr_t vt_pages(unsigned order);
+
+/* Map [start, end) of this task to the same addresses in `task`. */
+enum vireo_status vt_map_range(vireo_cap_t task, uintptr_t start, uintptr_t end, unsigned rights);
+
+/*
+ * A helper task running this program's code (text and constants mapped,
+ * data shared) with one thread, whose own capabilities sit at
+ * VIREO_SEL_TASK and VIREO_SEL_THREAD in it. One helper at a time.
+ */
+struct vt_helper {
+	vireo_cap_t task, thread;
+};
+
+bool vt_helper_task(struct vt_helper *h);
+bool vt_helper_run(struct vt_helper *h, void (*fn)(void *arg), void *arg);
+bool vt_helper_done(struct vt_helper *h);
+
+/* VIREO_MEM_* rights mapped at addr in task (0: none; ~0u: the query failed). */
+unsigned vt_rights_at(vireo_cap_t task, uintptr_t addr, unsigned *log2_size);
+
 /* Wait about `us` microseconds (an IPC receive that times out). */
 void vt_sleep_us(uint64_t us);
 
