@@ -1,33 +1,143 @@
 /* Message passing (see kernel/ipc.h). */
 #include <kernel/arch.h>
+#include <kernel/fault.h>
 #include <kernel/gate.h>
 #include <kernel/ipc.h>
+#include <kernel/memmap.h>
 #include <kernel/msg.h>
+#include <kernel/task.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <vireo/syscall.h>
 
-/* Copy the message in `from`'s registers and UTCB to `to`; label to a2. */
-static enum vireo_status transfer(struct thread *from, struct thread *to, vireo_word_t label)
-{
-	vireo_tag_t tag = from->regs.regs[REG_A1];
-	unsigned words = vireo_tag_words(tag);
+static enum vireo_status fault_reply(struct thread *s, struct thread *r, unsigned words,
+				     unsigned items);
 
-	if (words > VIREO_MR_COUNT || vireo_tag_items(tag))
-		return VIREO_E_ARG; /* typed items arrive with memory mapping */
-	if (words > MSG_REG_WORDS) {
-		if (!from->utcb)
-			return VIREO_E_ARG;
-		if (!to->utcb)
-			return VIREO_E_OVERFLOW;
-		memcpy(&to->utcb->mr[MSG_REG_WORDS], &from->utcb->mr[MSG_REG_WORDS],
-		       (words - MSG_REG_WORDS) * sizeof(vireo_word_t));
+/* The tag and words of what `s` sends: its own message, or one the kernel made for it. */
+static vireo_tag_t sent_tag(const struct thread *s)
+{
+	return s->kmsg_tag ? s->kmsg_tag : s->regs.regs[REG_A1];
+}
+
+static vireo_word_t sent_word(const struct thread *s, unsigned i)
+{
+	if (s->kmsg_tag)
+		return i < VIREO_EXC_WORDS ? s->kmsg[i] : 0;
+	if (i < MSG_REG_WORDS)
+		return s->regs.regs[REG_A4 + i];
+	return s->utcb ? s->utcb->mr[i] : 0;
+}
+
+static void put_word(struct thread *r, unsigned i, vireo_word_t v)
+{
+	if (i < MSG_REG_WORDS)
+		r->regs.regs[REG_A4 + i] = v;
+	else
+		r->utcb->mr[i] = v;
+}
+
+/*
+ * Where a typed item lands in the receiver: inside its receive window
+ * (buffer register `br`), at the send base taken modulo the window and
+ * rounded down to the item's size. A page-fault reply has the whole address
+ * space as its window and the fault address as its send base.
+ */
+static bool item_target(struct thread *r, vireo_word_t ctl, vireo_fpage_t fp, uint64_t *dst)
+{
+	unsigned order = vireo_fpage_order(fp), worder;
+	bool mem = vireo_fpage_type(fp) == VIREO_FPAGE_MEM;
+	vireo_fpage_t window;
+	uint64_t base, send_base;
+
+	if (r->kmsg_tag) {
+		if (!mem || order >= 64)
+			return false;
+		*dst = ALIGN_DOWN(r->kmsg[0], (uint64_t)1 << order);
+		return true;
 	}
-	for (unsigned i = 0; i < MSG_REG_WORDS; i++)
-		to->regs.regs[REG_A4 + i] = from->regs.regs[REG_A4 + i];
-	to->regs.regs[REG_A1] = tag;
-	to->regs.regs[REG_A2] = label;
+	if (!r->utcb)
+		return false;
+	window = r->utcb->br[mem ? VIREO_BR_MEM_WINDOW : VIREO_BR_CAP_WINDOW];
+	worder = vireo_fpage_order(window);
+	if (vireo_fpage_type(window) != vireo_fpage_type(fp) || order > worder || worder >= 64)
+		return false;
+	/* Control word bits 63..12: a byte offset for memory, a slot offset for capabilities. */
+	base = mem ? vireo_fpage_addr(window) : vireo_fpage_slot(window);
+	send_base = mem ? ctl & ~(vireo_word_t)0xfff : ctl >> 12;
+	*dst = base + ALIGN_DOWN(send_base & (((uint64_t)1 << worder) - 1), (uint64_t)1 << order);
+	return true;
+}
+
+/* Map or grant every typed item of s's message into r's task. */
+static enum vireo_status transfer_items(struct thread *s, struct thread *r, unsigned first,
+					unsigned items)
+{
+	for (unsigned i = 0; i < items; i++) {
+		vireo_word_t ctl = sent_word(s, first + 2 * i);
+		vireo_fpage_t fp = sent_word(s, first + 2 * i + 1);
+		enum vireo_status st;
+		uint64_t dst;
+
+		if (vireo_fpage_type(fp) == VIREO_FPAGE_NIL)
+			continue;
+		if (!item_target(r, ctl, fp, &dst))
+			st = VIREO_E_MAP;
+		else if (vireo_fpage_type(fp) == VIREO_FPAGE_MEM)
+			st = memmap_map(s->task, fp, r->task, dst, ctl & VIREO_ITEM_GRANT);
+		else
+			st = task_copy_caps(s->task, fp, r->task, dst);
+		if (st != VIREO_OK) {
+			if (s->utcb)
+				s->utcb->tcr[VIREO_TCR_ERROR_ITEM] = i;
+			return VIREO_E_MAP;
+		}
+	}
 	return VIREO_OK;
+}
+
+/*
+ * Move s's message to r: the words into r's registers and UTCB (the typed
+ * items' words too, so r sees what arrived), the tag to a1, the label to
+ * a2, then the items. A thread waiting for the reply to a kernel message
+ * (page fault, exception) gets only what that reply means for it.
+ */
+static enum vireo_status transfer(struct thread *s, struct thread *r, vireo_word_t label)
+{
+	vireo_tag_t tag = sent_tag(s);
+	unsigned words = vireo_tag_words(tag), items = vireo_tag_items(tag);
+	unsigned total = words + 2 * items;
+
+	if (total > VIREO_MR_COUNT || (items && s->kmsg_tag))
+		return VIREO_E_ARG;
+	if (total > MSG_REG_WORDS && !s->kmsg_tag && !s->utcb)
+		return VIREO_E_ARG;
+	if (r->kmsg_tag)
+		return fault_reply(s, r, words, items);
+	if (total > MSG_REG_WORDS && !r->utcb)
+		return VIREO_E_OVERFLOW;
+	for (unsigned i = 0; i < total; i++)
+		put_word(r, i, sent_word(s, i));
+	r->regs.regs[REG_A1] = tag;
+	r->regs.regs[REG_A2] = label;
+	return transfer_items(s, r, words, items);
+}
+
+/*
+ * The reply to a page fault or exception message: items map into the
+ * faulting task; an exception reply of VIREO_EXC_WORDS words sets the
+ * registers.
+ */
+static enum vireo_status fault_reply(struct thread *s, struct thread *r, unsigned words,
+				     unsigned items)
+{
+	if (vireo_tag_label(r->kmsg_tag) == VIREO_PROTO_EXCEPTION && words == VIREO_EXC_WORDS) {
+		vireo_word_t regs[VIREO_EXC_WORDS];
+
+		for (unsigned i = 0; i < VIREO_EXC_WORDS; i++)
+			regs[i] = sent_word(s, i);
+		arch_exception_set_regs(&r->regs, regs);
+	}
+	return transfer_items(s, r, words, items);
 }
 
 static void on_timeout(struct timer *tm)
@@ -51,7 +161,13 @@ static void block(struct thread *t, uint32_t timeout)
 static void wake(struct thread *t, enum vireo_status st)
 {
 	timer_cancel(&t->timeout);
-	thread_set_status(t, st);
+	if (t->kmsg_tag) {
+		/* A faulting thread's registers are its own: it retries, or it dies. */
+		t->doomed = st != VIREO_OK;
+		t->kmsg_tag = 0;
+	} else {
+		thread_set_status(t, st);
+	}
 	t->state = THREAD_READY;
 	t->reply_from = 0;
 	if (t->recv_from)
@@ -117,6 +233,17 @@ static bool deliver(struct thread *s, struct thread *r, vireo_word_t label, bool
 	return true;
 }
 
+/* A send that fails at once: a status for a thread's own message, death for a fault. */
+static void fail(struct thread *t, enum vireo_status st)
+{
+	if (t->kmsg_tag) {
+		t->doomed = true;
+		t->kmsg_tag = 0;
+	} else {
+		thread_set_status(t, st);
+	}
+}
+
 static bool accepts(const struct thread *r, const struct ipc_gate *g)
 {
 	return r->state == THREAD_RECV_BLOCKED && !r->reply_from &&
@@ -129,7 +256,7 @@ void ipc_send(struct thread *t, struct ipc_gate *g, unsigned rights, bool call,
 	struct thread *r = g->thread;
 
 	if (!r || r->obj.dead) {
-		thread_set_status(t, VIREO_E_CAP);
+		fail(t, VIREO_E_CAP);
 		return;
 	}
 	if (accepts(r, g)) {
@@ -138,7 +265,7 @@ void ipc_send(struct thread *t, struct ipc_gate *g, unsigned rights, bool call,
 		return;
 	}
 	if (send_timeout == VIREO_TIMEOUT_ZERO) {
-		thread_set_status(t, VIREO_E_TIMEOUT);
+		fail(t, VIREO_E_TIMEOUT);
 		return;
 	}
 	t->state = THREAD_SEND_BLOCKED;

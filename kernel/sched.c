@@ -2,6 +2,7 @@
 #include <kernel/arch.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
+#include <kernel/fault.h>
 #include <kernel/kmain.h>
 #include <kernel/sched.h>
 #include <kernel/task.h>
@@ -11,6 +12,11 @@
 static struct thread *queue_head[PRIORITIES];
 static uint64_t nonempty[PRIORITIES / 64]; /* bit p: queue p has threads */
 static struct thread *current;
+/*
+ * The address space the hart's satp holds. Not the same as current's: an
+ * IPC handoff changes current first, the switch happens on the way out.
+ */
+static const struct vmspace *active_vm;
 static struct thread *root_thread;
 
 struct thread *sched_current(void)
@@ -22,6 +28,15 @@ void sched_set_root_thread(struct thread *t)
 {
 	kobject_get(&t->obj);
 	root_thread = t;
+}
+
+void sched_vm_gone(const struct vmspace *vm)
+{
+	if (active_vm != vm)
+		return;
+	/* Its tables are about to be freed (and maybe reused): stop using them now. */
+	vmspace_activate_kernel();
+	active_vm = 0;
 }
 
 void sched_drop(struct thread *t)
@@ -128,14 +143,20 @@ noreturn_fn void sched_exit(void)
 
 	if (root_thread && root_thread->state == THREAD_DEAD)
 		root_task_ended();
-	while (!(next = pick())) {
+	while (!(next = pick()) || next->doomed) {
+		if (next) {
+			fault_kill(next, "fault not handled");
+			continue;
+		}
 		current = 0;
 		arch_irq_enable();
 		arch_wait_for_interrupt();
 		arch_irq_disable();
 	}
-	if (!current || current->task != next->task)
+	if (active_vm != &next->task->vm) {
 		vmspace_activate(&next->task->vm);
+		active_vm = &next->task->vm;
+	}
 	current = next;
 	arch_return_to_user(&next->regs);
 }

@@ -5,6 +5,7 @@
 #include <kernel/memmap.h>
 #include <kernel/msg.h>
 #include <kernel/pages.h>
+#include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/task.h>
 #include <kernel/thread.h>
@@ -60,6 +61,7 @@ static void task_release(struct kobject *obj)
 
 	memmap_task_gone(t);
 	cspace_destroy(&t->cspace);
+	sched_vm_gone(&t->vm);
 	vmspace_destroy(&t->vm);
 	utcb_area_free(t);
 	factory_free_object(obj, sizeof(*t));
@@ -131,14 +133,8 @@ static enum vireo_status task_unmap_caps(struct task *t, vireo_fpage_t fp)
 	return VIREO_OK;
 }
 
-/*
- * Capability map: copy the caller's capabilities in the flexpage to `t`,
- * from slot dst_base on, with rights reduced to the flexpage's. Capabilities
- * have no derivation tree: a copy is independent of its source, and deleting
- * the object (DELETE right) removes every copy.
- */
-static enum vireo_status task_map_caps(struct task *t, struct thread *caller, vireo_fpage_t fp,
-				       vireo_cap_t dst_base)
+enum vireo_status task_copy_caps(struct task *src, vireo_fpage_t fp, struct task *t,
+				vireo_cap_t dst_base)
 {
 	unsigned order = vireo_fpage_order(fp);
 	uint64_t first = vireo_fpage_slot(fp), count;
@@ -150,7 +146,7 @@ static enum vireo_status task_map_caps(struct task *t, struct thread *caller, vi
 	    dst_base >= CSPACE_MAX_SELECTORS || count > CSPACE_MAX_SELECTORS - dst_base)
 		return VIREO_E_RANGE;
 	for (uint64_t i = 0; i < count; i++) {
-		struct cap_slot *s = cspace_lookup(&caller->task->cspace, first + i);
+		struct cap_slot *s = cspace_lookup(&src->cspace, first + i);
 		enum vireo_status st;
 
 		if (!s)
@@ -174,7 +170,7 @@ static enum vireo_status task_invoke(struct kobject *obj, unsigned rights, struc
 			return VIREO_E_RIGHTS;
 		switch (vireo_fpage_type(msg_word(m, 1))) {
 		case VIREO_FPAGE_CAP:
-			return task_map_caps(t, caller, msg_word(m, 1), msg_word(m, 2));
+			return task_copy_caps(caller->task, msg_word(m, 1), t, msg_word(m, 2));
 		case VIREO_FPAGE_MEM:
 			if (msg_word(m, 3) & ~(vireo_word_t)VIREO_MAP_GRANT)
 				return VIREO_E_ARG;

@@ -8,6 +8,7 @@
 #include <arch/trap.h>
 #include <kernel/arch.h>
 #include <kernel/console.h>
+#include <kernel/fault.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/thread.h>
@@ -110,15 +111,40 @@ void arch_thread_init_regs(struct trap_frame *tf)
 	tf->sstatus = SSTATUS_SPIE;
 }
 
-/*
- * A user thread faulted and nobody handles it yet (exception and page-fault
- * IPC to handlers arrive with the mapping work, issue #3): report, delete.
- */
+void arch_exception_words(const struct trap_frame *tf, vireo_word_t words[VIREO_EXC_WORDS])
+{
+	words[0] = tf->scause;
+	words[1] = tf->stval;
+	words[2] = tf->sepc;
+	for (unsigned i = 1; i < 32; i++)
+		words[2 + i] = tf->regs[i];
+}
+
+void arch_exception_set_regs(struct trap_frame *tf, const vireo_word_t words[VIREO_EXC_WORDS])
+{
+	tf->sepc = words[2];
+	for (unsigned i = 1; i < 32; i++)
+		tf->regs[i] = words[2 + i];
+}
+
 static void user_fault(struct thread *t)
 {
-	kprintf("thread %p: %s at pc 0x%lx, address 0x%lx: killed\n", (void *)t,
-		trap_name(t->regs.scause), t->regs.sepc, t->regs.stval);
-	kobject_delete(&t->obj);
+	switch (t->regs.scause) {
+	case EXC_LOAD_PAGE_FAULT:
+	case EXC_LOAD_ACCESS:
+		fault_page(t, t->regs.stval, 0);
+		break;
+	case EXC_STORE_PAGE_FAULT:
+	case EXC_STORE_ACCESS:
+		fault_page(t, t->regs.stval, VIREO_PF_WRITE);
+		break;
+	case EXC_INST_PAGE_FAULT:
+	case EXC_INST_ACCESS:
+		fault_page(t, t->regs.stval, VIREO_PF_EXEC);
+		break;
+	default:
+		fault_exception(t);
+	}
 }
 
 noreturn_fn void trap_user(struct trap_frame *tf)

@@ -208,3 +208,9 @@ void vmspace_activate(const struct vmspace *vs)
 	csr_write(satp, SATP_MODE_SV39 | (pa_val(virt_to_phys(va_of_ptr(vs->root))) >> PAGE_SHIFT));
 	__asm__ volatile("sfence.vma" ::: "memory");
 }
+
+void vmspace_activate_kernel(void)
+{
+	csr_write(satp, SATP_MODE_SV39 | (pa_val(mmu_kernel_root()) >> PAGE_SHIFT));
+	__asm__ volatile("sfence.vma" ::: "memory");
+}

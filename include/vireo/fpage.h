@@ -13,7 +13,12 @@
  *
  * A typed item in a message is two MRs: a control word, then the flexpage.
  * Control word: bit 0 = grant (move instead of share); bits 63..12 = the
- * offset ("send base") inside the receiver's window where the item lands.
+ * offset ("send base") inside the receiver's window where the item lands:
+ * a byte offset for memory (page aligned), a slot offset (shifted left by
+ * 12) for capabilities. It is taken modulo the window's size and rounded
+ * down to the item's size. The receiver names its windows in br[0]
+ * (memory) and br[1] (capabilities) of its UTCB; an item that does not fit
+ * its window fails the send with VIREO_E_MAP (tcr[0] = the item's index).
  */
 #ifndef VIREO_FPAGE_H
 #define VIREO_FPAGE_H
@@ -40,6 +45,17 @@ typedef uint64_t vireo_fpage_t;
 #define VIREO_CAP_ALL 0xfu
 
 #define VIREO_ITEM_GRANT 0x1u
+
+/* The control word of an item landing at `offset` in the window (bytes, or slots for caps). */
+static inline vireo_word_t vireo_item_mem(uint64_t offset, int grant)
+{
+	return (offset & ~0xfffULL) | (grant ? VIREO_ITEM_GRANT : 0);
+}
+
+static inline vireo_word_t vireo_item_cap(uint64_t slot_offset)
+{
+	return slot_offset << 12;
+}
 
 static inline vireo_fpage_t vireo_fpage_mem(uint64_t addr, unsigned order, unsigned rights)
 {

@@ -94,8 +94,23 @@ enum {
 	VIREO_VCON_READ = 2,  /* MR1 max length -> MR0 length, bytes from MR1 on */
 };
 
-/* Page fault message to a pager: MR0 fault address | access (bit 0 W, bit 1 X), MR1 pc. */
+/*
+ * Page fault message to a pager (label VIREO_PROTO_PAGE_FAULT): MR0 fault
+ * address with its low two bits replaced by the access (VIREO_PF_*), MR1
+ * pc. The pager replies with map items; each lands at the fault address
+ * rounded down to the item's size. The thread then retries the access.
+ */
 #define VIREO_PF_WRITE 0x1u
 #define VIREO_PF_EXEC 0x2u
+
+/*
+ * Exception message to an exception handler (label VIREO_PROTO_EXCEPTION):
+ * MR0 cause, MR1 the faulting value (address or instruction), MR2 pc, then
+ * the registers x1..x31 in MR3..MR33. A reply of VIREO_EXC_WORDS words sets
+ * pc and x1..x31 from the same places; a reply without words resumes the
+ * thread unchanged. Replying with VIREO_E_... is not possible: a handler
+ * that wants the thread gone deletes it.
+ */
+#define VIREO_EXC_WORDS 34
 
 #endif

@@ -8,6 +8,7 @@
 
 #include <kernel/compiler.h>
 #include <kernel/thread.h>
+#include <kernel/vmspace.h>
 
 /* The thread whose user registers the current kernel entry belongs to (or NULL). */
 struct thread *sched_current(void);
@@ -26,6 +27,9 @@ void sched_drop(struct thread *t);
  * waits; otherwise queue it. The current thread, if still READY, is queued.
  */
 void sched_handoff(struct thread *t);
+
+/* An address space is being destroyed: make sure the hart no longer uses it. */
+void sched_vm_gone(const struct vmspace *vm);
 
 /* Leave the kernel: return to the best READY thread, idling until there is one. */
 noreturn_fn void sched_exit(void);

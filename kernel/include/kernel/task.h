@@ -8,6 +8,7 @@
 
 #include <kernel/cspace.h>
 #include <kernel/vmspace.h>
+#include <vireo/fpage.h>
 
 struct task {
 	struct kobject obj;
@@ -27,6 +28,15 @@ must_check enum vireo_status task_create(struct factory *f, uintptr_t utcb_base,
 
 /* The kernel's pointer to the UTCB at user address `addr`, or NULL if not in the area. */
 struct vireo_utcb *task_utcb(struct task *t, uintptr_t addr);
+
+/*
+ * Capability map: copy src's capabilities in the flexpage to t, from slot
+ * dst_base on, with rights reduced to the flexpage's. Capabilities have no
+ * derivation tree: a copy is independent of its source, and deleting the
+ * object (DELETE right) removes every copy.
+ */
+must_check enum vireo_status task_copy_caps(struct task *src, vireo_fpage_t fp, struct task *t,
+					    vireo_cap_t dst_base);
 
 extern const struct kobject_ops task_ops;
 

@@ -12,6 +12,7 @@
 #include <arch/trap.h>
 #include <kernel/clock.h>
 #include <kernel/kobject.h>
+#include <vireo/protocol.h>
 #include <vireo/utcb.h>
 
 struct task;
@@ -52,6 +53,15 @@ struct thread {
 
 	struct kobject *pager;        /* reference held, or NULL */
 	struct kobject *exc_handler;  /* reference held, or NULL */
+
+	/*
+	 * A message the kernel sends on the thread's behalf (page fault,
+	 * exception). While one is under way the thread's own registers and
+	 * UTCB are untouched; the reply goes to kmsg handling instead.
+	 */
+	vireo_tag_t kmsg_tag;         /* 0: none under way */
+	vireo_word_t kmsg[VIREO_EXC_WORDS];
+	bool doomed;                  /* its fault could not be handled: delete it */
 };
 
 must_check enum vireo_status thread_create(struct factory *f, struct kobject **out);

@@ -57,4 +57,7 @@ void vmspace_for_each_node(struct vmspace *vs, void (*fn)(void *node, void *ctx)
 /* Make vs the address space of this hart's user mode. */
 void vmspace_activate(const struct vmspace *vs);
 
+/* Switch to the kernel's own page table (no user space at all). */
+void vmspace_activate_kernel(void);
+
 #endif
