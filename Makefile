@@ -52,6 +52,8 @@ ULDFLAGS := -nostartfiles -static -T user/lib/user.ld
 LIBVIREO_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(wildcard user/lib/*.c user/lib/*.S))
 VTEST_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(wildcard user/tests/vtest/*.c))
 VTEST := $(BUILD)/user/vtest.elf
+BENCH_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(wildcard user/bench/*.c))
+BENCH := $(BUILD)/user/bench.elf
 TEST_ARCHIVE := $(BUILD)/test-archive.cpio
 
 ARCHIVE := $(BUILD)/boot.cpio
@@ -66,8 +68,9 @@ QEMU_DTBS := $(BUILD)/unit/data/qemu-virt-smp1-128M.dtb $(BUILD)/unit/data/qemu-
 UNIT_DATA := $(FIXTURE_DTBS) $(QEMU_DTBS) $(BUILD)/unit/data/sample.cpio \
 	$(BUILD)/unit/data/sample.elf
 
+RUN_ARCHIVE ?= $(ARCHIVE)
 QEMU_ARGS = -M virt -cpu rv64,h=true -smp $(SMP) -m $(MEM) -nographic \
-	-bios $(OPENSBI) -kernel $(KERNEL) -initrd $(ARCHIVE) $(if $(APPEND),-append "$(APPEND)")
+	-bios $(OPENSBI) -kernel $(KERNEL) -initrd $(RUN_ARCHIVE) $(if $(APPEND),-append "$(APPEND)")
 
 SETUP_STAMP := $(BUILD)/.setup-done
 
@@ -80,7 +83,7 @@ Q := @
 say := @printf '  %-6s %s\n'
 endif
 
-.PHONY: all setup run debug gdb test unit-tests clean
+.PHONY: all setup run debug gdb test bench unit-tests clean
 .DELETE_ON_ERROR:
 
 all: $(KERNEL) $(ARCHIVE) $(TEST_ARCHIVE)
@@ -95,7 +98,7 @@ setup:
 	@scripts/setup
 
 $(KERNEL_OBJS) $(HOST_OBJS) $(UNIT_BINS) $(ASM_OFFSETS) $(LDSCRIPT) $(ARCHIVE) $(UNIT_DATA) \
-	$(LIBVIREO_OBJS) $(VTEST_OBJS): | $(SETUP_STAMP)
+	$(LIBVIREO_OBJS) $(VTEST_OBJS) $(BENCH_OBJS): | $(SETUP_STAMP)
 
 $(ASM_OFFSETS): arch/riscv64/asm-offsets.c
 	@mkdir -p $(@D)
@@ -143,10 +146,14 @@ $(VTEST): $(VTEST_OBJS) $(LIBVIREO_OBJS) user/lib/user.ld
 	$(say) ULD $@
 	$(Q)$(UCC) $(UCFLAGS) $(ULDFLAGS) -o $@ $(VTEST_OBJS) $(LIBVIREO_OBJS)
 
-# The archive the in-system tests boot: the vtest suite as root task.
-$(TEST_ARCHIVE): $(VTEST) scripts/mkcpio
+$(BENCH): $(BENCH_OBJS) $(LIBVIREO_OBJS) user/lib/user.ld
+	$(say) ULD $@
+	$(Q)$(UCC) $(UCFLAGS) $(ULDFLAGS) -o $@ $(BENCH_OBJS) $(LIBVIREO_OBJS)
+
+# The archive the in-system tests and benchmarks boot (root=vtest or root=bench).
+$(TEST_ARCHIVE): $(VTEST) $(BENCH) scripts/mkcpio
 	$(say) CPIO $@
-	$(Q)$(PYTHON) scripts/mkcpio -o $@ vtest=$(VTEST)
+	$(Q)$(PYTHON) scripts/mkcpio -o $@ vtest=$(VTEST) bench=$(BENCH)
 
 run: all
 	@echo "Booting Vireo under QEMU (Ctrl-A x quits QEMU)"
@@ -203,6 +210,10 @@ unit-tests: $(UNIT_BINS) $(UNIT_DATA)
 
 test: all unit-tests
 	$(PYTHON) tests/run
+
+# Deterministic instruction counts under -icount shift=0; tables under build/bench/.
+bench: all
+	$(PYTHON) scripts/bench
 
 clean:
 	rm -rf $(BUILD)

@@ -137,6 +137,19 @@ enum vireo_status vireo_thread_run(vireo_cap_t thread, vireo_cap_t self, uintptr
 				   void (*fn)(void *arg), void *arg, void *stack,
 				   size_t stack_size);
 
+/* Map [start, end) of this task to the same addresses in `task`, in aligned pieces. */
+enum vireo_status vireo_map_range(vireo_cap_t task, uintptr_t start, uintptr_t end,
+				  unsigned rights);
+
+/*
+ * A new task (at selector `task`) with one thread (`thread`, bound with the
+ * UTCB at utcb_area) running this program's image: text and constants
+ * mapped alike, data and heap shared. Its own task and thread capabilities
+ * sit at VIREO_SEL_TASK and VIREO_SEL_THREAD in it.
+ */
+enum vireo_status vireo_image_task(vireo_cap_t factory, vireo_cap_t task, vireo_cap_t thread,
+				   uintptr_t utcb_area, unsigned utcb_log2);
+
 /* Ipc_gate. */
 enum vireo_status vireo_gate_bind(vireo_cap_t gate, vireo_cap_t thread, vireo_word_t label);
 enum vireo_status vireo_gate_info(vireo_cap_t gate, vireo_word_t *label);

@@ -1,8 +1,6 @@
 /* Memory and helper tasks for the vtests. */
 #include "vtest.h"
 
-extern char __image_start[], __text_end[], __rodata_end[], __end[];
-
 static uintptr_t next_page;
 
 uintptr_t vt_pages(unsigned order)
@@ -20,43 +18,12 @@ uintptr_t vt_pages(unsigned order)
 	return p;
 }
 
-enum vireo_status vt_map_range(vireo_cap_t task, uintptr_t start, uintptr_t end, unsigned rights)
-{
-	while (start < end) {
-		unsigned order = 12;
-		enum vireo_status st;
-
-		while (order < 30 && !(start & ((1ULL << (order + 1)) - 1)) &&
-		       start + (1ULL << (order + 1)) <= end)
-			order++;
-		st = vireo_task_map(task, vireo_fpage_mem(start, order, rights), start);
-		if (st != VIREO_OK)
-			return st;
-		start += 1ULL << order;
-	}
-	return VIREO_OK;
-}
-
 bool vt_helper_task(struct vt_helper *h)
 {
 	h->task = vt_sel();
 	h->thread = vt_sel();
-	if (vireo_factory_create_task(VIREO_SEL_FACTORY, h->task, VIREO_ROOT_UTCB_AREA,
-				      VIREO_ROOT_UTCB_LOG2) != VIREO_OK ||
-	    vireo_factory_create_thread(VIREO_SEL_FACTORY, h->thread) != VIREO_OK ||
-	    vireo_thread_bind(h->thread, h->task, VIREO_ROOT_UTCB_AREA) != VIREO_OK)
-		return false;
-	/* The helper runs this program's code and shares its data. */
-	return vt_map_range(h->task, (uintptr_t)__image_start, (uintptr_t)__text_end,
-			    VIREO_MEM_R | VIREO_MEM_X) == VIREO_OK &&
-	       vt_map_range(h->task, (uintptr_t)__text_end, (uintptr_t)__rodata_end,
-			    VIREO_MEM_R) == VIREO_OK &&
-	       vt_map_range(h->task, (uintptr_t)__rodata_end, (uintptr_t)__end,
-			    VIREO_MEM_R | VIREO_MEM_W) == VIREO_OK &&
-	       vireo_task_map(h->task, vireo_fpage_cap(h->thread, 0, VIREO_CAP_ALL),
-			      VIREO_SEL_THREAD) == VIREO_OK &&
-	       vireo_task_map(h->task, vireo_fpage_cap(h->task, 0, VIREO_CAP_ALL), VIREO_SEL_TASK) ==
-		       VIREO_OK;
+	return vireo_image_task(VIREO_SEL_FACTORY, h->task, h->thread, VIREO_ROOT_UTCB_AREA,
+				VIREO_ROOT_UTCB_LOG2) == VIREO_OK;
 }
 
 bool vt_helper_run(struct vt_helper *h, void (*fn)(void *arg), void *arg)

@@ -53,9 +53,6 @@ bool vt_thread(vireo_cap_t *thread, void (*fn)(void *arg), void *arg);
 /* Naturally aligned pages from the root task's memory (never given back). */
 uintptr_t vt_pages(unsigned order);
 
-/* Map [start, end) of this task to the same addresses in `task`. */
-enum vireo_status vt_map_range(vireo_cap_t task, uintptr_t start, uintptr_t end, unsigned rights);
-
 /*
  * A helper task running this program's code (text and constants mapped,
  * data shared) with one thread, whose own capabilities sit at

@@ -1,0 +1,142 @@
+/*
+ * Microbenchmarks of the kernel core, run as the root task under QEMU with
+ * -icount shift=0 (scripts/bench). Each figure is instructions per
+ * operation, counted with the instret counter over many repetitions, all
+ * privilege levels included (user stubs, kernel, firmware if any), and
+ * printed as "bench: <name> <instructions>". Loop overhead is included.
+ */
+#include <stdio.h>
+
+#include <vireo.h>
+
+#define ROUNDS 20000
+#define MAP_ROUNDS 200
+#define SERVER_LABEL 0x100
+#define SAME_UTCB (VIREO_ROOT_UTCB_AREA + 1024)
+#define OTHER_TASK_UTCB 0x3fff000000UL
+#define MAP_SRC 0x20000000UL
+#define MAP_DST 0x40000000UL
+
+static vireo_cap_t next_sel = VIREO_SEL_FIRST_FREE;
+static char server_stack[16384] __attribute__((aligned(16)));
+
+static inline uint64_t instret(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("rdinstret %0" : "=r"(v));
+	return v;
+}
+
+static void report(const char *name, uint64_t start, uint64_t end, unsigned rounds)
+{
+	printf("bench: %s %lu\n", name, (unsigned long)((end - start + rounds / 2) / rounds));
+}
+
+/* Answer every call with an empty reply, forever. */
+static void server(void *arg)
+{
+	(void)arg;
+	vireo_wait(VIREO_TIMEOUT_NEVER);
+	for (;;)
+		vireo_reply_wait(vireo_tag(0, 0, 0), VIREO_TIMEOUT_NEVER);
+}
+
+static bool bench_ipc(const char *name, vireo_cap_t gate)
+{
+	uint64_t t0, t1;
+
+	for (unsigned i = 0; i < 100; i++) /* warm up */
+		vireo_call(gate, vireo_tag(0, 0, 0), 0);
+	t0 = instret();
+	for (unsigned i = 0; i < ROUNDS; i++)
+		if (vireo_call(gate, vireo_tag(0, 0, 0), 0).status != VIREO_OK)
+			return false;
+	t1 = instret();
+	report(name, t0, t1, ROUNDS);
+	return true;
+}
+
+static bool ipc_same_task(void)
+{
+	vireo_cap_t thread = next_sel++, gate = next_sel++;
+
+	return vireo_factory_create_thread(VIREO_SEL_FACTORY, thread) == VIREO_OK &&
+	       vireo_thread_bind(thread, VIREO_SEL_TASK, SAME_UTCB) == VIREO_OK &&
+	       vireo_factory_create_gate(VIREO_SEL_FACTORY, gate, thread, SERVER_LABEL) ==
+		       VIREO_OK &&
+	       vireo_thread_run(thread, thread, SAME_UTCB, server, 0, server_stack,
+				sizeof(server_stack)) == VIREO_OK &&
+	       bench_ipc("ipc_roundtrip_same_task", gate) && vireo_kobject_delete(thread) == VIREO_OK;
+}
+
+static bool ipc_two_tasks(void)
+{
+	vireo_cap_t task = next_sel++, thread = next_sel++, gate = next_sel++;
+
+	return vireo_image_task(VIREO_SEL_FACTORY, task, thread, OTHER_TASK_UTCB, 12) ==
+		       VIREO_OK &&
+	       vireo_factory_create_gate(VIREO_SEL_FACTORY, gate, thread, SERVER_LABEL) ==
+		       VIREO_OK &&
+	       vireo_thread_run(thread, VIREO_SEL_THREAD, OTHER_TASK_UTCB, server, 0, server_stack,
+				sizeof(server_stack)) == VIREO_OK &&
+	       bench_ipc("ipc_roundtrip_two_tasks", gate) && vireo_kobject_delete(thread) == VIREO_OK &&
+	       vireo_kobject_delete(task) == VIREO_OK;
+}
+
+static bool null_invocation(void)
+{
+	unsigned kind, rights;
+	uint64_t t0, t1;
+
+	t0 = instret();
+	for (unsigned i = 0; i < ROUNDS; i++)
+		if (vireo_kobject_info(VIREO_SEL_TASK, &kind, &rights) != VIREO_OK)
+			return false;
+	t1 = instret();
+	report("null_invocation", t0, t1, ROUNDS);
+	return true;
+}
+
+/* Map `log2` bytes from MAP_SRC into another task and unmap them again. */
+static bool map_unmap(const char *name, vireo_cap_t task, unsigned log2)
+{
+	vireo_fpage_t fp = vireo_fpage_mem(MAP_SRC, log2, VIREO_MEM_R | VIREO_MEM_W);
+	uint64_t t0, t1;
+
+	t0 = instret();
+	for (unsigned i = 0; i < MAP_ROUNDS; i++)
+		if (vireo_task_map(task, fp, MAP_DST) != VIREO_OK ||
+		    vireo_task_unmap(VIREO_SEL_TASK, fp, VIREO_MEM_RWX, 0) != VIREO_OK)
+			return false;
+	t1 = instret();
+	report(name, t0, t1, MAP_ROUNDS);
+	return true;
+}
+
+static bool mapping(void)
+{
+	vireo_cap_t task = next_sel++;
+	uintptr_t mem = vireo_boot_info->mem[0].addr;
+
+	/* 512 separate 4 KiB mappings of our own, so the 2 MiB map makes 512 children. */
+	for (unsigned i = 0; i < 512; i++)
+		if (vireo_task_map(VIREO_SEL_TASK, vireo_fpage_mem(mem + 4096 * i, 12, VIREO_MEM_RWX),
+				   MAP_SRC + 4096 * i) != VIREO_OK)
+			return false;
+	return vireo_factory_create_task(VIREO_SEL_FACTORY, task, 0, 0) == VIREO_OK &&
+	       map_unmap("map_unmap_1_page", task, 12) &&
+	       map_unmap("map_unmap_512_pages", task, 21) && vireo_kobject_delete(task) == VIREO_OK;
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	if (!null_invocation() || !ipc_same_task() || !ipc_two_tasks() || !mapping()) {
+		printf("bench: failed\n");
+		return 1;
+	}
+	printf("bench: done\n");
+	return 0;
+}
