@@ -163,7 +163,7 @@ static bool build_root(const struct boot_info *bi, const struct cpio_entry *e,
 	struct task *t;
 	struct thread *th;
 	struct vireo_boot_info *info;
-	uint8_t *page;
+	uint8_t *page, *stack_top_page = 0;
 
 	if (task_create(factory_boot(), VIREO_ROOT_UTCB_AREA, VIREO_ROOT_UTCB_LOG2, &tobj) !=
 		    VIREO_OK ||
@@ -178,7 +178,7 @@ static bool build_root(const struct boot_info *bi, const struct cpio_entry *e,
 			return false;
 	for (uintptr_t va = VIREO_ROOT_STACK_TOP - VIREO_ROOT_STACK_SIZE; va < VIREO_ROOT_STACK_TOP;
 	     va += PAGE_SIZE)
-		if (!map_new_page(t, va, VIREO_MEM_R | VIREO_MEM_W, &page))
+		if (!map_new_page(t, va, VIREO_MEM_R | VIREO_MEM_W, &stack_top_page))
 			return false;
 	if (!map_new_page(t, VIREO_ROOT_BOOT_INFO, VIREO_MEM_R, &page) || !map_archive(t, bi, (void *)page))
 		return false;
@@ -190,9 +190,10 @@ static bool build_root(const struct boot_info *bi, const struct cpio_entry *e,
 	give_memory(t, info, pool - factory_boot()->used);
 	info->kernel_quota = factory_boot()->limit - factory_boot()->used;
 
-	th->regs.regs[REG_A0] = VIREO_ROOT_UTCB_AREA;
-	th->regs.regs[REG_A1] = VIREO_ROOT_BOOT_INFO;
-	thread_start(th, img->entry, VIREO_ROOT_STACK_TOP);
+	/* The start words every program finds at its initial sp (include/vireo/bootinfo.h). */
+	((uint64_t *)stack_top_page)[PAGE_SIZE / 8 - 2] = VIREO_ROOT_UTCB_AREA;
+	((uint64_t *)stack_top_page)[PAGE_SIZE / 8 - 1] = VIREO_ROOT_BOOT_INFO;
+	thread_start(th, img->entry, VIREO_ROOT_STACK_TOP - 16);
 	sched_set_root_thread(th);
 	return true;
 }

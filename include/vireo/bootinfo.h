@@ -1,8 +1,12 @@
 /*
  * What the kernel tells the root task at start, and where it puts things.
  *
- * The root task starts with a0 = its UTCB address and a1 = the address of a
- * struct vireo_boot_info (read-only). Memory the kernel hands to the root
+ * Every program (the root task and the programs it starts) begins with two
+ * words at its initial sp: sp[0] = the address of its UTCB, sp[1] = the
+ * address of its start information: a struct vireo_boot_info for the root
+ * task (magic VIREO_BOOT_INFO_MAGIC), whatever its loader defines for
+ * others (libvireo tells them apart by the magic word). Memory the kernel
+ * hands to the root
  * task is mapped at virtual address == physical address (RAM lies in the
  * lower half on the platforms we support), so the root task always knows
  * the physical address of what it owns, as DMA needs.

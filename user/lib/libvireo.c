@@ -343,6 +343,7 @@ void vireo_start(struct vireo_utcb *utcb, const struct vireo_boot_info *info)
 	char *argv[] = { 0 };
 
 	vireo_utcb_ptr = utcb;
-	vireo_boot_info = info;
+	if (info && info->magic == VIREO_BOOT_INFO_MAGIC)
+		vireo_boot_info = info;
 	exit(main(0, argv));
 }
