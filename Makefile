@@ -20,10 +20,10 @@ INCLUDES := -Iinclude -Ikernel/include -Iarch/riscv64/include -I$(BUILD)/include
 # The kernel: freestanding, no FPU registers, code model that reaches the
 # top 2 GiB and runs PC-relative before the MMU is on.
 KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib -fno-pic -fno-pie \
-	-mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 -mno-relax \
-	-fno-stack-protector -fno-omit-frame-pointer -fno-tree-loop-distribute-patterns \
+	-mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 \
+	-fno-stack-protector -fno-tree-loop-distribute-patterns \
 	$(WARN) $(INCLUDES) -MMD -MP
-KLDFLAGS := -nostdlib -static -Wl,--no-relax -Wl,--build-id=none -Wl,-z,max-page-size=4096
+KLDFLAGS := -nostdlib -static -Wl,--build-id=none -Wl,-z,max-page-size=4096
 
 # Host builds of the portable code for the unit tests.
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -52,14 +52,6 @@ enum vireo_status gate_create(struct factory *f, struct thread *caller, vireo_ca
 	return st;
 }
 
-bool gate_is_management(vireo_tag_t tag, unsigned rights)
-{
-	int64_t label = vireo_tag_label(tag);
-
-	return (label == VIREO_PROTO_IPC_GATE || label == VIREO_PROTO_KOBJECT) &&
-	       (rights & VIREO_CAP_WRITE);
-}
-
 static void gate_destroy(struct kobject *obj)
 {
 	bind((struct ipc_gate *)obj, 0, 0);

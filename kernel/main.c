@@ -8,6 +8,7 @@
 #include <kernel/console.h>
 #include <kernel/cpio.h>
 #include <kernel/crc32.h>
+#include <kernel/fastpath.h>
 #include <kernel/kmain.h>
 #include <kernel/ktest.h>
 #include <kernel/pages.h>
@@ -142,6 +143,8 @@ noreturn_fn void kernel_main(const struct boot_info *bi)
 	list_archive(bi);
 	run_selftests(bi);
 	crash_if_asked(bi);
+	if (cmdline_find(bi->bootargs, "nofastpath", &v))
+		fastpath_disable();
 	if (root_start(bi))
 		sched_exit();
 	if (cmdline_find(bi->bootargs, "poweroff", &v))

@@ -11,6 +11,7 @@
 
 static struct thread *queue_head[PRIORITIES];
 static uint64_t nonempty[PRIORITIES / 64]; /* bit p: queue p has threads */
+int sched_top = -1;                         /* highest non-empty queue, -1 if none */
 static struct thread *current;
 /*
  * The address space the hart's satp holds. Not the same as current's: an
@@ -46,6 +47,15 @@ void sched_drop(struct thread *t)
 		current = 0;
 }
 
+/* The highest priority with a queued thread, or -1. */
+static int highest_ready(void)
+{
+	for (int w = PRIORITIES / 64 - 1; w >= 0; w--)
+		if (nonempty[w])
+			return w * 64 + (int)high_bit64(nonempty[w]);
+	return -1;
+}
+
 static bool queued(const struct thread *t)
 {
 	return t->rq_next != 0;
@@ -61,6 +71,8 @@ void sched_ready(struct thread *t)
 		t->rq_next = t->rq_prev = t;
 		*head = t;
 		nonempty[t->priority / 64] |= 1UL << (t->priority % 64);
+		if (t->priority > sched_top)
+			sched_top = t->priority;
 		return;
 	}
 	t->rq_next = *head;
@@ -78,6 +90,8 @@ void sched_remove(struct thread *t)
 	if (t->rq_next == t) {
 		*head = 0;
 		nonempty[t->priority / 64] &= ~(1UL << (t->priority % 64));
+		if (t->priority == sched_top)
+			sched_top = highest_ready();
 	} else {
 		t->rq_prev->rq_next = t->rq_next;
 		t->rq_next->rq_prev = t->rq_prev;
@@ -87,18 +101,20 @@ void sched_remove(struct thread *t)
 	t->rq_next = t->rq_prev = 0;
 }
 
-/* The highest priority with a queued thread, or -1. */
-static int highest_ready(void)
+
+noreturn_fn void sched_switch_to(struct thread *next)
 {
-	for (int w = PRIORITIES / 64 - 1; w >= 0; w--)
-		if (nonempty[w])
-			return w * 64 + (int)high_bit64(nonempty[w]);
-	return -1;
+	if (active_vm != &next->task->vm) {
+		vmspace_activate(&next->task->vm);
+		active_vm = &next->task->vm;
+	}
+	current = next;
+	arch_return_to_user(&next->regs);
 }
 
 void sched_handoff(struct thread *t)
 {
-	if (t->priority < highest_ready() ||
+	if (t->priority < sched_top ||
 	    (current && current->state == THREAD_READY && current->priority > t->priority)) {
 		sched_ready(t);
 		return;
@@ -124,11 +140,11 @@ static struct thread *pick(void)
 	int p;
 
 	if (current && current->state == THREAD_READY &&
-	    (int)current->priority >= highest_ready())
+	    (int)current->priority >= sched_top)
 		return current;
 	if (current && current->state == THREAD_READY)
 		sched_ready(current);
-	p = highest_ready();
+	p = sched_top;
 	if (p < 0)
 		return 0;
 	struct thread *t = queue_head[p];

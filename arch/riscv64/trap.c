@@ -8,6 +8,7 @@
 #include <arch/trap.h>
 #include <kernel/arch.h>
 #include <kernel/console.h>
+#include <kernel/fastpath.h>
 #include <kernel/fault.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
@@ -154,7 +155,12 @@ noreturn_fn void trap_user(struct trap_frame *tf)
 	if (tf->scause & SCAUSE_INTERRUPT) {
 		trap_interrupt(tf);
 	} else if (tf->scause == EXC_ECALL_U) {
+		struct thread *next;
+
 		tf->sepc += 4;
+		next = fastpath_syscall(t);
+		if (next)
+			sched_switch_to(next);
 		syscall(t);
 	} else {
 		user_fault(t);

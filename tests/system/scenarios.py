@@ -183,6 +183,11 @@ SCENARIOS = [
                                r"^vtest: done, 0 failed$",
                                r"^Vireo: root task ended$",
                                r"^Vireo: powering off$"]),
+    # The same suite with the IPC fast path off: both paths must agree.
+    Scenario("vtest-all-slowpath", archive="tests",
+             append="root=vtest nofastpath poweroff",
+             tap=True, expect=[r"^vtest: done, 0 failed$",
+                               r"^Vireo: powering off$"]),
     Scenario("root-missing-module", append="root=nothere poweroff",
              expect=[r"^root: no root task 'nothere': not found in archive$",
                      r"^Vireo: powering off$"]),

@@ -6,10 +6,12 @@
  * printed as "bench: <name> <instructions>". Loop overhead is included.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <vireo.h>
 
-#define ROUNDS 20000
+#define DEFAULT_ROUNDS 20000
 #define MAP_ROUNDS 200
 #define SERVER_LABEL 0x100
 #define SAME_UTCB (VIREO_ROOT_UTCB_AREA + 1024)
@@ -18,6 +20,7 @@
 #define MAP_DST 0x40000000UL
 
 static vireo_cap_t next_sel = VIREO_SEL_FIRST_FREE;
+static unsigned ROUNDS = DEFAULT_ROUNDS;
 static char server_stack[16384] __attribute__((aligned(16)));
 
 static inline uint64_t instret(void)
@@ -131,9 +134,14 @@ static bool mapping(void)
 
 int main(int argc, char **argv)
 {
+	const char *r = strstr(vireo_boot_info->cmdline, "rounds=");
+
 	(void)argc;
 	(void)argv;
-	if (!null_invocation() || !ipc_same_task() || !ipc_two_tasks() || !mapping()) {
+	/* rounds=N: fewer repetitions and no mapping runs, for tracing with QEMU's -d exec. */
+	if (r)
+		ROUNDS = (unsigned)strtoul(r + 7, 0, 10);
+	if (!null_invocation() || !ipc_same_task() || !ipc_two_tasks() || (!r && !mapping())) {
 		printf("bench: failed\n");
 		return 1;
 	}

@@ -8,6 +8,8 @@
 #define KERNEL_GATE_H
 
 #include <kernel/kobject.h>
+#include <vireo/fpage.h>
+#include <vireo/protocol.h>
 #include <vireo/tag.h>
 #include <vireo/types.h>
 
@@ -28,7 +30,13 @@ must_check enum vireo_status gate_create(struct factory *f, struct thread *calle
  * Whether a message with this tag manages the gate (gate or generic object
  * protocol, through a capability with WRITE) instead of passing through it.
  */
-bool gate_is_management(vireo_tag_t tag, unsigned rights);
+static inline bool gate_is_management(vireo_tag_t tag, unsigned rights)
+{
+	int64_t label = vireo_tag_label(tag);
+
+	return (label == VIREO_PROTO_IPC_GATE || label == VIREO_PROTO_KOBJECT) &&
+	       (rights & VIREO_CAP_WRITE);
+}
 
 extern const struct kobject_ops gate_ops;
 

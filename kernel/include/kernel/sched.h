@@ -31,6 +31,17 @@ void sched_handoff(struct thread *t);
 /* An address space is being destroyed: make sure the hart no longer uses it. */
 void sched_vm_gone(const struct vmspace *vm);
 
+/* The highest priority with a queued thread, -1 if none (the fast path's guard). */
+extern int sched_top;
+
+static inline int sched_top_priority(void)
+{
+	return sched_top;
+}
+
+/* Leave the kernel into `next`, which the fast path made ready and is not queued. */
+noreturn_fn void sched_switch_to(struct thread *next);
+
 /* Leave the kernel: return to the best READY thread, idling until there is one. */
 noreturn_fn void sched_exit(void);
 
