@@ -47,7 +47,7 @@ static struct thread *fast_call(struct thread *t)
 		return 0;
 	g = (struct ipc_gate *)s->obj;
 	r = g->thread;
-	if (!r || r->state != THREAD_RECV_BLOCKED || r->reply_from || r->recv_from ||
+	if (!r || r->state != THREAD_RECV_BLOCKED || r->reply_from || r->recv_from || r->caller ||
 	    r->timeout.armed || (int)r->priority < sched_top_priority())
 		return 0;
 

@@ -50,7 +50,8 @@ static bool item_target(struct thread *r, vireo_word_t ctl, vireo_fpage_t fp, ui
 	uint64_t base, send_base;
 
 	if (r->kmsg_tag) {
-		if (!mem || order >= 64)
+		/* Only a page-fault reply maps, and only memory, at the fault address. */
+		if (vireo_tag_label(r->kmsg_tag) != VIREO_PROTO_PAGE_FAULT || !mem || order >= 64)
 			return false;
 		*dst = ALIGN_DOWN(r->kmsg[0], (uint64_t)1 << order);
 		return true;
@@ -223,6 +224,13 @@ static bool deliver(struct thread *s, struct thread *r, vireo_word_t label, bool
 	}
 	wake(r, VIREO_OK);
 	if (call) {
+		/*
+		 * r has one reply capability. A caller still waiting on the old one
+		 * can never be answered now: tell it, rather than leave it waiting
+		 * on a thread that may later vanish.
+		 */
+		if (r->caller && r->caller->reply_from == r)
+			ipc_abort(r->caller, VIREO_E_CANCELED);
 		s->state = THREAD_RECV_BLOCKED;
 		s->reply_from = r;
 		r->caller = s;

@@ -127,9 +127,7 @@ static noreturn_fn void idle(void)
 		if (c == 'q')
 			arch_poweroff();
 		timer_arm(&tick, arch_time_now() + clock_ticks_from_us(IDLE_POLL_US), idle_tick);
-		arch_irq_enable();
-		arch_wait_for_interrupt();
-		arch_irq_disable();
+		arch_idle();
 	}
 }
 

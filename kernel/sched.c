@@ -165,9 +165,7 @@ noreturn_fn void sched_exit(void)
 			continue;
 		}
 		current = 0;
-		arch_irq_enable();
-		arch_wait_for_interrupt();
-		arch_irq_disable();
+		arch_idle();
 	}
 	if (active_vm != &next->task->vm) {
 		vmspace_activate(&next->task->vm);

@@ -82,7 +82,7 @@ KTEST(pages_orders_aligned)
 
 struct alarm_probe {
 	struct timer timer;
-	unsigned fired;
+	volatile unsigned fired;
 	uint64_t at;
 };
 
@@ -94,15 +94,30 @@ static void alarm_record(struct timer *t)
 	probe->at = arch_time_now();
 }
 
-/* Wait (interrupts on) until the probe fires or `limit` ticks pass. */
-static void wait_for_alarm(struct alarm_probe *probe, unsigned count, uint64_t limit)
+static void guard_expired(struct timer *t)
+{
+	(void)t;
+}
+
+/*
+ * Take interrupts until *counter reaches count or `limit` ticks pass (a
+ * guard timer makes sure an interrupt comes by then, so a lost alarm fails
+ * the test instead of hanging it).
+ */
+static void wait_for_count(volatile unsigned *counter, unsigned count, uint64_t limit)
 {
 	uint64_t give_up = arch_time_now() + limit;
+	struct timer guard = { 0 };
 
-	arch_irq_enable();
-	while (probe->fired < count && arch_time_now() < give_up)
-		arch_wait_for_interrupt();
-	arch_irq_disable();
+	timer_arm(&guard, give_up, guard_expired);
+	while (*counter < count && arch_time_now() < give_up)
+		arch_idle();
+	timer_cancel(&guard);
+}
+
+static void wait_for_alarm(struct alarm_probe *probe, unsigned count, uint64_t limit)
+{
+	wait_for_count(&probe->fired, count, limit);
 }
 
 KTEST(timer_oneshot_fires_after_deadline)
@@ -134,7 +149,8 @@ KTEST(timer_cancel_prevents_interrupt)
 }
 
 /* Three timers armed out of order fire in deadline order. */
-static unsigned order_seen[3], order_count;
+static unsigned order_seen[3];
+static volatile unsigned order_count;
 
 static void record_order(struct timer *t);
 
@@ -154,10 +170,7 @@ KTEST(timer_queue_fires_in_deadline_order)
 	timer_arm(&order_timers[0], now + 3 * step, record_order);
 	timer_arm(&order_timers[1], now + 1 * step, record_order);
 	timer_arm(&order_timers[2], now + 2 * step, record_order);
-	arch_irq_enable();
-	while (order_count < 3 && arch_time_now() < give_up)
-		arch_wait_for_interrupt();
-	arch_irq_disable();
+	wait_for_count(&order_count, 3, give_up - now);
 	KTEST_EXPECT(order_count == 3);
 	KTEST_EXPECT(order_seen[0] == 1 && order_seen[1] == 2 && order_seen[2] == 0);
 	return true;

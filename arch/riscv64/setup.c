@@ -61,9 +61,12 @@ void arch_irq_disable(void)
 	csr_clear(sstatus, SSTATUS_SIE);
 }
 
-void arch_wait_for_interrupt(void)
+void arch_idle(void)
 {
+	/* wfi ends on a pending interrupt even with SIE clear (priv spec §10.1.3). */
 	__asm__ volatile("wfi" ::: "memory");
+	csr_set(sstatus, SSTATUS_SIE);
+	csr_clear(sstatus, SSTATUS_SIE);
 }
 
 noreturn_fn void arch_halt(void)

@@ -36,9 +36,17 @@ void arch_timer_disarm(void);
 /* Name of the timer mechanism in use ("sstc" or "sbi"). */
 const char *arch_timer_kind(void);
 
-/* Interrupts on this hart: enable, disable, and wait for one. */
+/* Interrupts on this hart: enable, disable. */
 void arch_irq_enable(void);
 void arch_irq_disable(void);
-void arch_wait_for_interrupt(void);
+
+/*
+ * With interrupts disabled: sleep until an interrupt is pending, take it
+ * (and any other pending one), and return with interrupts disabled again.
+ * Callers test their wake-up condition before each call, so an interrupt
+ * that arrives between the test and the sleep is not lost: it is pending,
+ * and the sleep ends at once.
+ */
+void arch_idle(void);
 
 #endif

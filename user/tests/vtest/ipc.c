@@ -324,3 +324,46 @@ VTEST(ipc_send_only_does_not_wait_for_reply)
 	EXPECT(stop(&s));
 	return true;
 }
+
+/* Receives two calls without replying to the first: the first caller is told. */
+struct two_calls {
+	vireo_cap_t gate;
+	volatile int first;
+};
+
+static void forgetful_server(void *arg)
+{
+	(void)arg;
+	vireo_wait(VIREO_TIMEOUT_NEVER);
+	vireo_wait(VIREO_TIMEOUT_NEVER);
+	vireo_reply(vireo_tag(0, 0, 0));
+	for (;;)
+		vt_sleep_us(1000000000);
+}
+
+static void first_caller(void *arg)
+{
+	struct two_calls *c = arg;
+
+	c->first = vireo_call(c->gate, vireo_tag(0, 0, 0), 0).status;
+}
+
+VTEST(ipc_unanswered_caller_canceled_when_server_takes_another_call)
+{
+	static struct two_calls c;
+	vireo_cap_t server, caller;
+
+	c.gate = vt_sel();
+	c.first = -1;
+	EXPECT(vt_thread(&server, forgetful_server, 0));
+	EXPECT_ST(vireo_factory_create_gate(VIREO_SEL_FACTORY, c.gate, server, 0x40), VIREO_OK);
+	EXPECT(vt_thread(&caller, first_caller, &c));
+	vt_sleep_us(1000);
+	EXPECT(c.first == -1); /* received, not answered */
+	EXPECT_ST(vireo_call(c.gate, vireo_tag(0, 0, 0), 0).status, VIREO_OK);
+	vt_sleep_us(1000);
+	EXPECT(c.first == VIREO_E_CANCELED);
+	EXPECT_ST(vireo_kobject_delete(server), VIREO_OK);
+	EXPECT_ST(vireo_kobject_delete(c.gate), VIREO_OK);
+	return true;
+}
