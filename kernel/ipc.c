@@ -148,10 +148,17 @@ static void on_timeout(struct timer *tm)
 	ipc_abort(t, VIREO_E_TIMEOUT);
 }
 
-/* Block t (state already set) until woken or the relative timeout expires. */
+/*
+ * Block t (state already set) until woken or the timeout expires; a zero
+ * timeout (the receive half of a call that must not wait) expires at once.
+ */
 static void block(struct thread *t, uint32_t timeout)
 {
 	sched_remove(t);
+	if (timeout == VIREO_TIMEOUT_ZERO) {
+		ipc_abort(t, VIREO_E_TIMEOUT);
+		return;
+	}
 	if ((timeout & VIREO_TIMEOUT_KIND_MASK) == VIREO_TIMEOUT_REL) {
 		uint64_t ns = (uint64_t)(timeout & 0xffff) << ((timeout >> 16) & 63);
 

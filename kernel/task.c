@@ -52,7 +52,11 @@ static void utcb_area_free(struct task *t)
 
 static void task_destroy(struct kobject *obj)
 {
-	memmap_task_gone((struct task *)obj);
+	struct task *t = (struct task *)obj;
+
+	while (t->threads)
+		kobject_delete(&t->threads->obj);
+	memmap_task_gone(t);
 }
 
 static void task_release(struct kobject *obj)

@@ -31,13 +31,20 @@ enum vireo_status thread_bind(struct thread *t, struct task *task, uintptr_t utc
 
 	if (t->task)
 		return VIREO_E_BUSY;
+	if (task->obj.dead)
+		return VIREO_E_CAP;
 	if (task->utcb_base) {
 		k = task_utcb(task, utcb);
 		if (!k)
 			return VIREO_E_ARG;
+		for (struct thread *o = task->threads; o; o = o->task_next)
+			if (o->utcb == k)
+				return VIREO_E_EXISTS; /* one UTCB, one thread */
 	}
 	kobject_get(&task->obj);
 	t->task = task;
+	t->task_next = task->threads;
+	task->threads = t;
 	t->utcb = k;
 	t->utcb_user = k ? utcb : 0;
 	return VIREO_OK;
@@ -72,8 +79,14 @@ static void thread_destroy(struct kobject *obj)
 	t->state = THREAD_DEAD;
 	set_handler(&t->pager, 0);
 	set_handler(&t->exc_handler, 0);
-	if (t->task)
+	if (t->task) {
+		struct thread **p = &t->task->threads;
+
+		while (*p != t)
+			p = &(*p)->task_next;
+		*p = t->task_next;
 		kobject_put(&t->task->obj);
+	}
 	t->task = 0;
 	t->utcb = 0;
 }

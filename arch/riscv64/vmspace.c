@@ -55,6 +55,21 @@ static void free_tables(struct factory *f, pte_t *table, unsigned level, unsigne
 	factory_free_pages(f, table, TABLE_ORDER);
 }
 
+/* Whether a table (at `level`) and all tables below it map nothing. */
+static bool subtree_empty(const pte_t *table, unsigned level)
+{
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		pte_t e = table[i];
+
+		if (!pte_valid(e))
+			continue;
+		if (pte_is_leaf(e) || level == 0 ||
+		    !subtree_empty(va_ptr(phys_to_virt(pte_pa(e))), level - 1))
+			return false;
+	}
+	return true;
+}
+
 void vmspace_destroy(struct vmspace *vs)
 {
 	if (!vs->root)
@@ -154,8 +169,15 @@ enum vireo_status vmspace_map(struct vmspace *vs, uintptr_t va, paddr_t pa, unsi
 	t = pt_walk(vs->root, va, level, charged_table, vs->factory);
 	if (!t)
 		return VIREO_E_QUOTA;
-	if (pte_valid(t[i]))
-		return VIREO_E_EXISTS; /* a table below: something smaller is mapped there */
+	if (pte_valid(t[i])) {
+		/* A table below: reuse the slot for the superpage if nothing is left in it. */
+		pte_t *below = va_ptr(phys_to_virt(pte_pa(t[i])));
+
+		if (!subtree_empty(below, level - 1))
+			return VIREO_E_EXISTS;
+		free_tables(vs->factory, below, level - 1, PT_ENTRIES);
+		flush(va);
+	}
 	t[i] = pte_leaf(pa, pte_perm(rights));
 	companion(t)[i] = node;
 	return VIREO_OK;

@@ -1,7 +1,9 @@
 /*
  * Tasks: a capability space, an address space, and the UTCB area where its
  * threads' UTCBs live (memory the kernel allocates at creation, charged to
- * the factory, and maps into the task read-write).
+ * the factory, and maps into the task read-write). A task owns the threads
+ * bound to it: deleting the task deletes them, since they cannot run
+ * without it.
  */
 #ifndef KERNEL_TASK_H
 #define KERNEL_TASK_H
@@ -12,6 +14,7 @@
 
 struct task {
 	struct kobject obj;
+	struct thread *threads;  /* bound threads (linked by thread.task_next) */
 	struct cspace cspace;
 	struct vmspace vm;
 	uintptr_t utcb_base;   /* user address of the UTCB area */

@@ -30,6 +30,7 @@ struct thread {
 	struct kobject obj;
 	struct trap_frame regs;       /* user registers while not running */
 	struct task *task;            /* reference held; NULL until bound */
+	struct thread *task_next;     /* the task's list of its threads */
 	struct vireo_utcb *utcb;      /* kernel view of its UTCB; NULL if none */
 	uintptr_t utcb_user;
 	enum thread_state state;

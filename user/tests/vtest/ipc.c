@@ -367,3 +367,18 @@ VTEST(ipc_unanswered_caller_canceled_when_server_takes_another_call)
 	EXPECT_ST(vireo_kobject_delete(c.gate), VIREO_OK);
 	return true;
 }
+
+VTEST(ipc_call_with_zero_receive_timeout)
+{
+	struct server s;
+
+	EXPECT(start_echo(&s));
+	/* The message is delivered, but the caller will not wait for the answer. */
+	EXPECT_ST(vireo_call(s.gate, vireo_tag(0, 0, 0),
+			     vireo_timeouts(VIREO_TIMEOUT_NEVER, VIREO_TIMEOUT_ZERO))
+			  .status,
+		  VIREO_E_TIMEOUT);
+	vt_sleep_us(100);
+	EXPECT(stop(&s));
+	return true;
+}

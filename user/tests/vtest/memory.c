@@ -213,3 +213,22 @@ VTEST(mem_task_delete_returns_quota_exactly)
 	EXPECT(vt_rights_at(VIREO_SEL_TASK, page, 0) == VIREO_MEM_RWX);
 	return true;
 }
+
+VTEST(mem_superpage_after_small_pages_left_empty_tables)
+{
+	struct vt_helper b;
+	uintptr_t big = vt_pages(9), small = vt_pages(0);
+	unsigned log2;
+
+	EXPECT(vt_helper_task(&b));
+	EXPECT_ST(vireo_task_map(b.task, vireo_fpage_mem(small, 12, RW), B_ADDR + 0x5000),
+		  VIREO_OK);
+	EXPECT_ST(vireo_task_unmap(b.task, vireo_fpage_mem(B_ADDR + 0x5000, 12, 0), VIREO_MEM_RWX,
+				   VIREO_UNMAP_SELF),
+		  VIREO_OK);
+	/* The page table that held the small page is empty now and gives way. */
+	EXPECT_ST(vireo_task_map(b.task, vireo_fpage_mem(big, 21, RW), B_ADDR), VIREO_OK);
+	EXPECT(vt_rights_at(b.task, B_ADDR + 0x5000, &log2) == RW && log2 == 21);
+	EXPECT(vt_helper_done(&b));
+	return true;
+}

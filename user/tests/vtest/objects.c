@@ -196,3 +196,25 @@ VTEST(thread_bind_and_ex_regs_errors)
 	EXPECT_ST(vireo_kobject_delete(busy), VIREO_OK);
 	return true;
 }
+
+VTEST(deleting_a_task_deletes_its_threads)
+{
+	vireo_cap_t task = vt_sel(), t1 = vt_sel(), t2 = vt_sel();
+	unsigned kind, rights;
+	uint64_t limit, before, after;
+
+	EXPECT_ST(vireo_factory_quota(VIREO_SEL_FACTORY, &limit, &before), VIREO_OK);
+	EXPECT_ST(vireo_factory_create_task(VIREO_SEL_FACTORY, task, 0x7000000, 12), VIREO_OK);
+	EXPECT_ST(vireo_factory_create_thread(VIREO_SEL_FACTORY, t1), VIREO_OK);
+	EXPECT_ST(vireo_factory_create_thread(VIREO_SEL_FACTORY, t2), VIREO_OK);
+	EXPECT_ST(vireo_thread_bind(t1, task, 0x7000000), VIREO_OK);
+	/* One UTCB belongs to one thread. */
+	EXPECT_ST(vireo_thread_bind(t2, task, 0x7000000), VIREO_E_EXISTS);
+	EXPECT_ST(vireo_thread_bind(t2, task, 0x7000400), VIREO_OK);
+	EXPECT_ST(vireo_kobject_delete(task), VIREO_OK);
+	EXPECT_ST(vireo_kobject_info(t1, &kind, &rights), VIREO_E_CAP);
+	EXPECT_ST(vireo_kobject_info(t2, &kind, &rights), VIREO_E_CAP);
+	EXPECT_ST(vireo_factory_quota(VIREO_SEL_FACTORY, &limit, &after), VIREO_OK);
+	EXPECT(after == before);
+	return true;
+}
