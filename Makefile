@@ -33,7 +33,8 @@ TCFLAGS := -std=gnu11 -O1 -g $(SANITIZE) -Wall -Wextra -Werror -Iinclude -Ikerne
 # Portable sources that the host unit tests link (kernel/ without the parts
 # that need the console or the architecture, and the root task's parsers).
 PORTABLE := kernel/fdt.c kernel/bootinfo.c kernel/cpio.c kernel/palloc.c kernel/memory.c \
-	kernel/cmdline.c kernel/elf.c kernel/mapdb.c kernel/lib/crc32.c kernel/lib/fmt.c \
+	kernel/cmdline.c kernel/elf.c kernel/mapdb.c kernel/quota.c kernel/cspace.c \
+	kernel/lib/crc32.c kernel/lib/fmt.c \
 	user/root/bootcfg.c
 
 KERNEL_C := $(wildcard kernel/*.c kernel/lib/*.c) \
@@ -56,8 +57,20 @@ BENCH_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(wildcard user/bench/*.c))
 BENCH := $(BUILD)/user/bench.elf
 TEST_ARCHIVE := $(BUILD)/test-archive.cpio
 
+# The root task: its own parts, the boot.cfg parser, and the kernel's
+# portable ELF and cpio readers built with the user toolchain.
+ROOT_SRCS := $(wildcard user/root/*.c) kernel/elf.c kernel/cpio.c
+ROOT_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(ROOT_SRCS))
+ROOT_TASK := $(BUILD)/user/root.elf
+# Programs boot.cfg starts: one source file each under user/demo/.
+DEMOS := hello echo-server echo-client
+DEMO_ELFS := $(patsubst %,$(BUILD)/user/%.elf,$(DEMOS))
+
+# The boot archive: the source members listed in boot/modules.list, then
+# the programs built here (NAME=PATH).
 ARCHIVE := $(BUILD)/boot.cpio
 MODULES := boot/modules.list
+ARCHIVE_PROGRAMS := root=$(ROOT_TASK) $(foreach d,$(DEMOS),$(d)=$(BUILD)/user/$(d).elf)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
@@ -98,7 +111,7 @@ setup:
 	@scripts/setup
 
 $(KERNEL_OBJS) $(HOST_OBJS) $(UNIT_BINS) $(ASM_OFFSETS) $(LDSCRIPT) $(ARCHIVE) $(UNIT_DATA) \
-	$(LIBVIREO_OBJS) $(VTEST_OBJS) $(BENCH_OBJS): | $(SETUP_STAMP)
+	$(LIBVIREO_OBJS) $(VTEST_OBJS) $(BENCH_OBJS) $(ROOT_OBJS) $(DEMO_ELFS): | $(SETUP_STAMP)
 
 $(ASM_OFFSETS): arch/riscv64/asm-offsets.c
 	@mkdir -p $(@D)
@@ -127,10 +140,11 @@ $(KERNEL): $(KERNEL_OBJS) $(LDSCRIPT)
 	$(say) LD $@
 	$(Q)$(KCC) $(KCFLAGS) $(KLDFLAGS) -T $(LDSCRIPT) -o $@ $(KERNEL_OBJS)
 
-$(ARCHIVE): $(MODULES) scripts/mkcpio $(shell sed -n 's/^[^#][^ ]* \(.*\)$$/boot\/\1/p' $(MODULES))
+$(ARCHIVE): $(MODULES) scripts/mkcpio $(shell sed -n 's/^[^#][^ ]* \(.*\)$$/boot\/\1/p' $(MODULES)) \
+	$(ROOT_TASK) $(DEMO_ELFS)
 	@mkdir -p $(@D)
 	$(say) CPIO $@
-	$(Q)$(PYTHON) scripts/mkcpio -o $@ --list $(MODULES)
+	$(Q)$(PYTHON) scripts/mkcpio -o $@ --list $(MODULES) $(ARCHIVE_PROGRAMS)
 
 $(BUILD)/user/%.c.o: %.c
 	@mkdir -p $(@D)
@@ -149,6 +163,17 @@ $(VTEST): $(VTEST_OBJS) $(LIBVIREO_OBJS) user/lib/user.ld
 $(BENCH): $(BENCH_OBJS) $(LIBVIREO_OBJS) user/lib/user.ld
 	$(say) ULD $@
 	$(Q)$(UCC) $(UCFLAGS) $(ULDFLAGS) -o $@ $(BENCH_OBJS) $(LIBVIREO_OBJS)
+
+# The root task also reads the kernel's headers (elf.h, cpio.h).
+$(ROOT_OBJS): UCFLAGS += -Ikernel/include -Iuser/root
+
+$(ROOT_TASK): $(ROOT_OBJS) $(LIBVIREO_OBJS) user/lib/user.ld
+	$(say) ULD $@
+	$(Q)$(UCC) $(UCFLAGS) $(ULDFLAGS) -o $@ $(ROOT_OBJS) $(LIBVIREO_OBJS)
+
+$(DEMO_ELFS): $(BUILD)/user/%.elf: $(BUILD)/user/user/demo/%.c.o $(LIBVIREO_OBJS) user/lib/user.ld
+	$(say) ULD $@
+	$(Q)$(UCC) $(UCFLAGS) $(ULDFLAGS) -o $@ $< $(LIBVIREO_OBJS)
 
 # The archive the in-system tests and benchmarks boot (root=vtest or root=bench).
 $(TEST_ARCHIVE): $(VTEST) $(BENCH) scripts/mkcpio

@@ -16,7 +16,7 @@ static struct factory boot_factory;
 void factory_boot_init(uint64_t limit)
 {
 	kobject_init(&boot_factory.obj, VIREO_KIND_FACTORY);
-	boot_factory.limit = limit;
+	boot_factory.quota = (struct quota){ .limit = limit };
 }
 
 struct factory *factory_boot(void)
@@ -26,16 +26,12 @@ struct factory *factory_boot(void)
 
 enum vireo_status factory_charge(struct factory *f, uint64_t bytes)
 {
-	if (bytes > f->limit - f->used)
-		return VIREO_E_QUOTA;
-	f->used += bytes;
-	return VIREO_OK;
+	return quota_charge(&f->quota, bytes) ? VIREO_OK : VIREO_E_QUOTA;
 }
 
 void factory_uncharge(struct factory *f, uint64_t bytes)
 {
-	check(bytes <= f->used);
-	f->used -= bytes;
+	check(quota_uncharge(&f->quota, bytes));
 }
 
 enum vireo_status factory_alloc_pages(struct factory *f, unsigned order, void **out)
@@ -102,21 +98,20 @@ void factory_free_object(struct kobject *obj, size_t size)
 	kobject_put(&f->obj);
 }
 
-static enum vireo_status create_factory(struct factory *parent, uint64_t quota,
+static enum vireo_status create_factory(struct factory *parent, uint64_t limit,
 					struct kobject **out)
 {
-	enum vireo_status st = factory_charge(parent, quota);
-	struct factory *f;
+	struct quota child;
+	enum vireo_status st;
 
-	if (st != VIREO_OK)
-		return st;
-	st = factory_alloc_object(parent, sizeof(*f), VIREO_KIND_FACTORY, out);
+	if (!quota_split(&parent->quota, &child, limit))
+		return VIREO_E_QUOTA;
+	st = factory_alloc_object(parent, sizeof(struct factory), VIREO_KIND_FACTORY, out);
 	if (st != VIREO_OK) {
-		factory_uncharge(parent, quota);
+		check(quota_join(&parent->quota, &child));
 		return st;
 	}
-	f = (struct factory *)*out;
-	f->limit = quota;
+	((struct factory *)*out)->quota = child;
 	return VIREO_OK;
 }
 
@@ -124,10 +119,9 @@ static void factory_release(struct kobject *obj)
 {
 	struct factory *f = (struct factory *)obj;
 
-	check(f->used == 0);
 	if (!obj->factory)
-		return;
-	factory_uncharge(obj->factory, f->limit);
+		return; /* the boot factory */
+	check(quota_join(&obj->factory->quota, &f->quota));
 	factory_free_object(obj, sizeof(*f));
 }
 
@@ -160,8 +154,8 @@ static enum vireo_status factory_invoke(struct kobject *obj, unsigned rights,
 		if (!(rights & VIREO_CAP_READ))
 			return VIREO_E_RIGHTS;
 		msg_reply(m, 2);
-		msg_set(m, 0, f->limit);
-		msg_set(m, 1, f->used);
+		msg_set(m, 0, f->quota.limit);
+		msg_set(m, 1, f->quota.used);
 		return VIREO_OK;
 	case VIREO_FACTORY_CREATE:
 		if (!(rights & VIREO_CAP_WRITE))

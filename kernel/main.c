@@ -110,25 +110,19 @@ static void crash_if_asked(const struct boot_info *bi)
 	kprintf("crash: unknown kind \"%.*s\"\n", (int)v.len, v.text);
 }
 
-static void idle_tick(struct timer *t)
+static struct timer quit_poll;
+
+static void quit_poll_tick(struct timer *t)
 {
-	(void)t;
+	if (arch_console_getc() == 'q')
+		arch_poweroff();
+	timer_arm(t, arch_time_now() + clock_ticks_from_us(IDLE_POLL_US), quit_poll_tick);
 }
 
-/* Nothing runs yet: poll the console for 'q' on a slow timer tick. */
-static noreturn_fn void idle(void)
+void kernel_offer_quit_key(const char *why)
 {
-	struct timer tick = { 0 };
-
-	kprintf("idle: nothing to run yet. Press q to power off (Ctrl-A x leaves QEMU).\n");
-	for (;;) {
-		int c = arch_console_getc();
-
-		if (c == 'q')
-			arch_poweroff();
-		timer_arm(&tick, arch_time_now() + clock_ticks_from_us(IDLE_POLL_US), idle_tick);
-		arch_idle();
-	}
+	kprintf("idle: %s. Press q to power off (Ctrl-A x leaves QEMU).\n", why);
+	timer_arm(&quit_poll, arch_time_now() + clock_ticks_from_us(IDLE_POLL_US), quit_poll_tick);
 }
 
 noreturn_fn void kernel_main(const struct boot_info *bi)
@@ -147,5 +141,6 @@ noreturn_fn void kernel_main(const struct boot_info *bi)
 		sched_exit();
 	if (cmdline_find(bi->bootargs, "poweroff", &v))
 		arch_poweroff();
-	idle();
+	kernel_offer_quit_key("nothing to run");
+	sched_exit();
 }

@@ -187,8 +187,8 @@ static bool build_root(const struct boot_info *bi, const struct cpio_entry *e,
 	info->ncpus = bi->nharts;
 	info->timebase_hz = bi->timebase_hz;
 	memcpy(info->cmdline, bi->bootargs, strnlen(bi->bootargs, VIREO_BOOT_CMDLINE - 1));
-	give_memory(t, info, pool - factory_boot()->used);
-	info->kernel_quota = factory_boot()->limit - factory_boot()->used;
+	give_memory(t, info, pool - factory_boot()->quota.used);
+	info->kernel_quota = factory_boot()->quota.limit - factory_boot()->quota.used;
 
 	/* The start words every program finds at its initial sp (include/vireo/bootinfo.h). */
 	((uint64_t *)stack_top_page)[PAGE_SIZE / 8 - 2] = VIREO_ROOT_UTCB_AREA;
@@ -215,7 +215,7 @@ bool root_start(const struct boot_info *bi)
 	uint64_t pool = free / 4 > KERNEL_POOL_MIN ? free / 4 : KERNEL_POOL_MIN;
 
 	factory_boot_init(pool < free ? pool : free);
-	if (!build_root(bi, &e, &img, factory_boot()->limit))
+	if (!build_root(bi, &e, &img, factory_boot()->quota.limit))
 		panic("root: out of memory building the root task");
 	kprintf("root: starting '%s'\n", name);
 	return true;

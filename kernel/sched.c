@@ -133,6 +133,7 @@ static void root_task_ended(void)
 		arch_poweroff();
 	kobject_put(&root_thread->obj);
 	root_thread = 0;
+	kernel_offer_quit_key("the root task ended");
 }
 
 static struct thread *pick(void)

@@ -8,6 +8,7 @@
 #define VIREO_SEL_THREAD 2  /* its first thread */
 #define VIREO_SEL_FACTORY 3 /* where it creates objects (charged to its quota) */
 #define VIREO_SEL_VCON 4    /* kernel console */
+#define VIREO_SEL_PARENT 5  /* programs the root task starts: exit gate (vireo/env.h) */
 #define VIREO_SEL_FIRST_FREE 16
 
 #endif

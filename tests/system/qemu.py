@@ -21,8 +21,8 @@ def command(sc, build, archive_path):
     cmd = ["qemu-system-riscv64", "-M", "virt", "-cpu", sc.cpu,
            "-smp", str(sc.smp), "-m", sc.mem, "-nographic",
            "-bios", OPENSBI, "-kernel", os.path.join(build, "vireo.elf")]
-    if sc.icount:
-        cmd += ["-icount", "shift=0"]
+    if sc.icount is not None:
+        cmd += ["-icount", "shift=%d" % sc.icount]
     if archive_path:
         cmd += ["-initrd", archive_path]
     if sc.append:

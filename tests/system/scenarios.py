@@ -29,11 +29,15 @@ FAILURES = [r"^panic:", r"^\*\*\* unexpected", r"^\*\*\* hart \d+ halted"]
 
 
 class Scenario:
+    """A boot. expect: regexes matched by lines in this order; anywhere:
+    regexes each matched by some line, in any order; forbid: regexes no
+    line may match."""
+
     def __init__(self, name, smp=2, mem="256M", cpu="rv64,h=true",
                  append="poweroff",
                  archive="default", archive_bytes=None, expect=(),
-                 forbid=None, stop_after=None, send=(), tap=False,
-                 icount=False, timeout=60):
+                 anywhere=(), forbid=None, stop_after=None, send=(), tap=False,
+                 icount=None, timeout=60):
         self.name = name
         self.smp = smp
         self.cpu = cpu
@@ -42,6 +46,7 @@ class Scenario:
         self.archive = "custom" if archive_bytes else archive
         self._archive_bytes = archive_bytes
         self.expect = [re.compile(e) for e in expect]
+        self.anywhere = [re.compile(e) for e in anywhere]
         self.forbid = [re.compile(f) for f in
                        (FAILURES if forbid is None else forbid)]
         self.stop_after = re.compile(stop_after) if stop_after else None
@@ -72,6 +77,9 @@ class Scenario:
                                 e.pattern)
                 break
             at += 1
+        for e in self.anywhere:
+            if not any(e.search(line) for line in out.lines):
+                problems.append("no line matching /%s/" % e.pattern)
         for f in self.forbid:
             hits = [line for line in out.lines if f.search(line)]
             if hits:
@@ -140,6 +148,40 @@ CRASH_REPORT = [r"^\*\*\* unexpected trap on hart \d+: scause 0xd "
                 r"\st6\s+0x[0-9a-f]{16}$",
                 r"^\*\*\* hart \d+ halted$"]
 
+
+def motd_only_archive():
+    """An archive without a root task: the kernel idles after booting."""
+    with open(os.path.join(ROOT, "boot", "motd"), "rb") as f:
+        return mkcpio.pack([("motd", f.read(), mkcpio.FILE_MODE)])
+
+
+def built_program(name):
+    with open(os.path.join(ROOT, "build", "user", name + ".elf"), "rb") as f:
+        return f.read()
+
+
+def root_archive(boot_cfg, programs=("hello",), extra=()):
+    """A function building an archive of the real root task, the given
+    boot.cfg text (None: no boot.cfg), built programs and extra members."""
+    def make():
+        entries = [("root", built_program("root"), mkcpio.EXEC_MODE)]
+        if boot_cfg is not None:
+            entries.append(("boot.cfg", boot_cfg.encode(), mkcpio.FILE_MODE))
+        entries += [(p, built_program(p), mkcpio.EXEC_MODE) for p in programs]
+        entries += [(n, d, mkcpio.FILE_MODE) for n, d in extra]
+        return mkcpio.pack(entries)
+    return make
+
+
+# The root task ends cleanly and hands the machine back to the kernel.
+ROOT_ENDS = [r"^Vireo: root task ended$", r"^Vireo: powering off$"]
+NOTHING_STARTED = [r"^root: starting [^']", r"^hello", r"exited with status"]
+
+
+def root_refuses(*lines):
+    return list(lines) + [r"^root: nothing started"] + ROOT_ENDS
+
+
 SCENARIOS = [
     Scenario("banner-smp1-128M", smp=1, mem="128M", expect=banner(1, 128)),
     Scenario("banner-smp4-512M", smp=4, mem="512M", expect=banner(4, 512)),
@@ -147,7 +189,8 @@ SCENARIOS = [
     Scenario("archive-default", expect=[
         r"^boot archive: 0x[0-9a-f]+, \d+ bytes$",
         r"^  module motd size \d+ crc32 0x[0-9a-f]{8}$",
-        r"^boot archive: 1 file\(s\)$"]),
+        r"^  module root size \d+ crc32 0x[0-9a-f]{8}$",
+        r"^boot archive: 6 file\(s\)$"]),
     Scenario("archive-listing", archive_bytes=listing_archive,
              expect=listing_expect()),
     Scenario("archive-none", archive=None,
@@ -176,13 +219,24 @@ SCENARIOS = [
              expect=[r"^1\.\.1$", r"^not ok 1 - no_such_test # no such test$",
                      r"^ktest: done, 1 failed$"]),
     Scenario("idle-then-q-powers-off", append="",
+             archive_bytes=motd_only_archive,
              send=[(r"^idle: ", b"q")],
-             expect=[r"^idle: nothing to run yet", r"^Vireo: powering off$"]),
+             expect=[r"^idle: nothing to run", r"^Vireo: powering off$"]),
+    Scenario("root-demo-then-q-powers-off", append="",
+             send=[(r"^idle: the root task ended", b"q")],
+             expect=[r"^root: all programs ended$", r"^Vireo: root task ended$",
+                     r"^idle: the root task ended", r"^Vireo: powering off$"]),
     Scenario("vtest-all", archive="tests", append="root=vtest poweroff",
              tap=True, expect=[r"^root: starting 'vtest'$",
                                r"^vtest: done, 0 failed$",
                                r"^Vireo: root task ended$",
                                r"^Vireo: powering off$"]),
+    # Deterministic runs with instructions at different speeds against the
+    # clock: timer interrupts land at other points (this found a lost wake-up).
+    Scenario("vtest-icount-5", archive="tests", append="root=vtest poweroff",
+             icount=5, tap=True, expect=[r"^vtest: done, 0 failed$"]),
+    Scenario("vtest-icount-7", archive="tests", append="root=vtest poweroff",
+             icount=7, tap=True, expect=[r"^vtest: done, 0 failed$"]),
     # The same suite with the IPC fast path off: both paths must agree.
     Scenario("vtest-all-slowpath", archive="tests",
              append="root=vtest nofastpath poweroff",
@@ -197,4 +251,94 @@ SCENARIOS = [
     Scenario("unexpected-trap-report", append="crash=load",
              forbid=[r"^panic:"], stop_after=r"^\*\*\* hart \d+ halted$",
              expect=CRASH_REPORT, timeout=30),
+
+    # The root task and the demo programs of boot/boot.cfg.
+    Scenario("root-demo", expect=[
+        r"^root: starting 'root'$",
+        r"^root: boot\.cfg names 3 program\(s\)$",
+        r"^root: starting hello \(module hello, \d+ KiB of memory, "
+        r"quota 128 KiB, priority 10\)$",
+        r"^root: starting echo-server ",
+        r"^root: starting echo-client ",
+        r'^hello: argv\[0\] = "hello"$',
+        r'^hello: argv\[1\] = "one"$',
+        r'^hello: argv\[2\] = "two words"$',
+        r"^hello from hello$",
+        r"^root: hello exited with status 0$",
+        r"^echo-client: 3 of 3 echoes correct$",
+        r"^root: echo-client exited with status 0$",
+        r"^root: all programs ended$"] + ROOT_ENDS,
+        anywhere=[r"^echo-server: stopping after 3 echoes$",
+                  r"^root: echo-server exited with status 0$"],
+        forbid=FAILURES + [r"not returned", r"cannot", r"fault"]),
+    # The same with timer interrupts landing elsewhere (see vtest-icount-5).
+    Scenario("root-demo-icount-5", icount=5, expect=[
+        r"^hello from hello$",
+        r"^echo-client: 3 of 3 echoes correct$",
+        r"^root: all programs ended$"] + ROOT_ENDS,
+        forbid=FAILURES + [r"not returned", r"cannot", r"fault"]),
+    Scenario("root-bootcfg-errors", archive_bytes=root_archive(
+        "start hello\n    quota 12Q\n    priority 300\n"),
+        expect=root_refuses(r"^boot\.cfg:2: bad size '12Q'",
+                            r"^boot\.cfg:3: priority '300' out of range"),
+        forbid=FAILURES + NOTHING_STARTED),
+    Scenario("root-no-bootcfg", archive_bytes=root_archive(None),
+             expect=root_refuses(r"^root: no boot\.cfg in the boot archive$"),
+             forbid=FAILURES + NOTHING_STARTED),
+    Scenario("root-module-not-elf", archive_bytes=root_archive(
+        "start hello\nstart motd\n",
+        extra=[("motd", b"Welcome to Vireo.\n")]),
+        expect=root_refuses(r"^root: motd: motd: bad magic: not an ELF file at offset 0$"),
+        forbid=FAILURES + NOTHING_STARTED),
+    Scenario("root-module-missing", archive_bytes=root_archive(
+        "start hello\nstart nothere as gone\n"),
+        expect=root_refuses(
+            r"^root: gone: nothere: not found in archive$"),
+        forbid=FAILURES + NOTHING_STARTED),
+    Scenario("root-caps-cpus-refused", archive_bytes=root_archive(
+        "start hello\n    cap irq icu\n    cpus 0-1\n"
+        "    cap log vcon rights=rwsd\n"),
+        expect=root_refuses(
+            r"^root: hello: cap irq: icu is not available yet "
+            r"\(boot\.cfg line 2\)$",
+            r'^root: hello: cap log: vcon allows only rights from "rws" ',
+            r"^root: hello: cpus: only CPU 0 can run programs yet"),
+        forbid=FAILURES + NOTHING_STARTED),
+    Scenario("root-program-faults", archive_bytes=root_archive(
+        "start hello as crasher\n    args \"crash\"\n    cap log vcon\n"
+        "start hello as trapper\n    args \"trap\"\n    cap log vcon\n"
+        "start hello\n    cap log vcon\n"),
+        expect=[r"^root: crasher: page fault at 0x10 \(pc 0x[0-9a-f]+, read\)$",
+                r"^root: all programs ended$"] + ROOT_ENDS,
+        anywhere=[r"^hello from hello$",
+                  r"^root: hello exited with status 0$",
+                  r"^root: trapper: exception, cause 3 \(value 0x[0-9a-f]+\) "
+                  r"at pc 0x[0-9a-f]+$"],
+        forbid=FAILURES + [r"^hello from crasher", r"^hello from trapper", r"not returned",
+                           r"^root: restarting"]),
+    Scenario("root-restart-on-failure", archive_bytes=root_archive(
+        "start hello as failing\n    args \"fail\"\n    cap log vcon\n"
+        "    restart on-failure\n"),
+        expect=[r"^root: failing exited with status 3$",
+                r"^root: restarting failing \(1 of at most 3\)$",
+                r"^root: failing exited with status 3$",
+                r"^root: restarting failing \(2 of at most 3\)$",
+                r"^root: failing exited with status 3$",
+                r"^root: restarting failing \(3 of at most 3\)$",
+                r"^root: failing exited with status 3$",
+                r"^root: failing: not restarted: restart on-failure allows "
+                r"at most 3 restarts$",
+                r"^root: all programs ended$"] + ROOT_ENDS,
+        forbid=FAILURES + [r"not returned", r"\(4 of"]),
+    Scenario("root-quota-too-large", archive_bytes=root_archive(
+        "start hello\n    quota 1G\nstart hello as hello2\n"),
+        expect=root_refuses(
+            r"^root: hello: quota 1048576 KiB exceeds the root factory's "
+            r"\d+ KiB$"),
+        forbid=FAILURES + NOTHING_STARTED),
+    Scenario("root-memory-limit", archive_bytes=root_archive(
+        "start hello\n    memory 64K\n"),
+        expect=root_refuses(
+            r"^root: hello: needs \d+ KiB of memory .*, memory allows 64 KiB$"),
+        forbid=FAILURES + NOTHING_STARTED),
 ]

@@ -326,24 +326,91 @@ FILE *const stdin = &console;
 FILE *const stdout = &console;
 FILE *const stderr = &console;
 
-/* The first thread ends: flush, then delete itself. */
+/* ---- program start and exit ---- */
+
+/* The environment the root task gave this program (NULL for the root task itself). */
+const struct vireo_env *vireo_env;
+
+/* Writable copies of the arguments for main(): C lets a program change them. */
+static char arg_strings[sizeof(((struct vireo_env *)0)->strings)];
+static char *arg_vector[VIREO_ENV_MAX_ARGS + 1];
+
+/*
+ * The first thread ends: flush, tell the parent (programs the root task
+ * started), then delete itself. The root task itself just ends; the kernel
+ * reports it.
+ */
 void _exit(int status)
 {
-	(void)status;
 	out_flush();
+	if (vireo_env) {
+		mr()[0] = VIREO_PARENT_EXIT;
+		mr()[1] = (vireo_word_t)(int64_t)status;
+		(void)vireo_send(VIREO_SEL_PARENT, vireo_tag(VIREO_PROTO_PARENT, 2, 0),
+				 VIREO_TIMEOUT_NEVER);
+	}
 	vireo_kobject_delete(VIREO_SEL_THREAD);
 	for (;;)
 		;
 }
 
-void vireo_start(struct vireo_utcb *utcb, const struct vireo_boot_info *info);
-
-void vireo_start(struct vireo_utcb *utcb, const struct vireo_boot_info *info)
+/* Copy argv out of the environment page, skipping entries that point outside it. */
+static int env_args(const struct vireo_env *env)
 {
-	char *argv[] = { 0 };
+	const size_t first = offsetof(struct vireo_env, strings);
+	size_t used = 0;
+	int argc = 0;
+
+	for (vireo_word_t i = 0; i < env->argc && i < VIREO_ENV_MAX_ARGS; i++) {
+		vireo_word_t off = env->argv[i];
+		size_t len;
+
+		if (off < first || off >= VIREO_ENV_SIZE)
+			continue;
+		len = strnlen((const char *)env + off, VIREO_ENV_SIZE - off);
+		if (off + len == VIREO_ENV_SIZE || used + len + 1 > sizeof(arg_strings))
+			continue;
+		memcpy(arg_strings + used, (const char *)env + off, len + 1);
+		arg_vector[argc++] = arg_strings + used;
+		used += len + 1;
+	}
+	arg_vector[argc] = 0;
+	return argc;
+}
+
+vireo_cap_t vireo_env_cap(const char *name)
+{
+	if (!vireo_env)
+		return VIREO_CAP_INVALID;
+	for (vireo_word_t i = 0; i < vireo_env->ncaps && i < VIREO_ENV_MAX_CAPS; i++)
+		if (strncmp(vireo_env->cap[i].name, name, VIREO_ENV_NAME_SIZE) == 0)
+			return vireo_env->cap[i].sel;
+	return VIREO_CAP_INVALID;
+}
+
+vireo_word_t vireo_env_label(const char *name)
+{
+	if (!vireo_env)
+		return 0;
+	for (vireo_word_t i = 0; i < vireo_env->ncaps && i < VIREO_ENV_MAX_CAPS; i++)
+		if (strncmp(vireo_env->cap[i].name, name, VIREO_ENV_NAME_SIZE) == 0)
+			return vireo_env->cap[i].label;
+	return 0;
+}
+
+void vireo_start(struct vireo_utcb *utcb, const vireo_word_t *info);
+
+/* The start information's first word says what it is (include/vireo/bootinfo.h). */
+void vireo_start(struct vireo_utcb *utcb, const vireo_word_t *info)
+{
+	int argc = 0;
 
 	vireo_utcb_ptr = utcb;
-	if (info && info->magic == VIREO_BOOT_INFO_MAGIC)
-		vireo_boot_info = info;
-	exit(main(0, argv));
+	if (info && info[0] == VIREO_BOOT_INFO_MAGIC)
+		vireo_boot_info = (const struct vireo_boot_info *)info;
+	if (info && info[0] == VIREO_ENV_MAGIC) {
+		vireo_env = (const struct vireo_env *)info;
+		argc = env_args(vireo_env);
+	}
+	exit(main(argc, arg_vector));
 }

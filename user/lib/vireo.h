@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <vireo/bootinfo.h>
 #include <vireo/caps.h>
+#include <vireo/env.h>
 #include <vireo/fpage.h>
 #include <vireo/protocol.h>
 #include <vireo/status.h>
@@ -163,7 +164,20 @@ const char *vireo_status_name(enum vireo_status st);
 /* The boot information the loader passed to this program (NULL if none). */
 extern const struct vireo_boot_info *vireo_boot_info;
 
-/* Programs define main(); argc/argv are empty for now. */
+/* The environment the root task gave this program (NULL in the root task itself). */
+extern const struct vireo_env *vireo_env;
+
+/* The selector of the capability boot.cfg granted under name (VIREO_CAP_INVALID if none). */
+vireo_cap_t vireo_env_cap(const char *name);
+
+/* The label of the gate of a service this program serves (0 if it serves no such service). */
+vireo_word_t vireo_env_label(const char *name);
+
+/*
+ * Programs define main(). Programs the root task starts get argv[0] = their
+ * instance name and argv[1..] = their boot.cfg args; the root task gets none.
+ * Returning from main() is exit(status): the root task learns the status.
+ */
 int main(int argc, char **argv);
 
 #endif

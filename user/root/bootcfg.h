@@ -57,7 +57,7 @@
  *                      Default CPU 0.
  *  - cap NAME SOURCE [rights=LETTERS]
  *                      SOURCE is vcon, icu, scheduler, platform, debugger,
- *                      factory (a new sub-factory within the program's quota),
+ *                      factory (the program's own factory, its quota),
  *                      archive (the boot archive, read-only) or gate:SERVICE.
  *                      LETTERS from "rwsd" (read, write, send, delete), each
  *                      at most once; without rights=, the child gets all the
@@ -99,7 +99,7 @@
 #define BOOTCFG_MESSAGE_SIZE 96
 
 #define BOOTCFG_PAGE_SIZE 4096u
-#define BOOTCFG_DEFAULT_QUOTA (64u * 1024)
+#define BOOTCFG_DEFAULT_QUOTA (128u * 1024) /* a small program needs ~72 KiB (validate.h) */
 #define BOOTCFG_DEFAULT_MEMORY (1024u * 1024)
 #define BOOTCFG_DEFAULT_PRIORITY 10
 #define BOOTCFG_DEFAULT_CPUS 1u   /* mask: CPU 0 */
@@ -117,7 +117,7 @@ enum bootcfg_source {
 	BOOTCFG_SRC_SCHEDULER,
 	BOOTCFG_SRC_PLATFORM,
 	BOOTCFG_SRC_DEBUGGER,
-	BOOTCFG_SRC_FACTORY, /* a new sub-factory limited to the program's quota */
+	BOOTCFG_SRC_FACTORY, /* the program's own factory, limited to its quota */
 	BOOTCFG_SRC_ARCHIVE, /* the boot archive memory, read-only */
 	BOOTCFG_SRC_GATE,    /* the IPC gate of a service another program serves */
 };

@@ -9,12 +9,12 @@
 #define KERNEL_FACTORY_H
 
 #include <kernel/kobject.h>
+#include <kernel/quota.h>
 #include <kernel/types.h>
 
 struct factory {
 	struct kobject obj;
-	uint64_t limit; /* bytes this factory may have charged at once */
-	uint64_t used;
+	struct quota quota; /* what this factory may have charged at once */
 };
 
 /* Create the boot factory (the root task's) with a quota of `limit` bytes. */
