@@ -12,17 +12,17 @@
 static struct thread *queue_head[PRIORITIES];
 static uint64_t nonempty[PRIORITIES / 64]; /* bit p: queue p has threads */
 int sched_top = -1;                         /* highest non-empty queue, -1 if none */
-static struct thread *current;
+struct thread *sched_running;
 /*
- * The address space the hart's satp holds. Not the same as current's: an
- * IPC handoff changes current first, the switch happens on the way out.
+ * The address space the hart's satp holds. Not the same as sched_running's: an
+ * IPC handoff changes sched_running first, the switch happens on the way out.
  */
-static const struct vmspace *active_vm;
+const struct vmspace *sched_active_vm;
 static struct thread *root_thread;
 
 struct thread *sched_current(void)
 {
-	return current;
+	return sched_running;
 }
 
 void sched_set_root_thread(struct thread *t)
@@ -33,18 +33,18 @@ void sched_set_root_thread(struct thread *t)
 
 void sched_vm_gone(const struct vmspace *vm)
 {
-	if (active_vm != vm)
+	if (sched_active_vm != vm)
 		return;
 	/* Its tables are about to be freed (and maybe reused): stop using them now. */
 	vmspace_activate_kernel();
-	active_vm = 0;
+	sched_active_vm = 0;
 }
 
 void sched_drop(struct thread *t)
 {
 	sched_remove(t);
-	if (current == t)
-		current = 0;
+	if (sched_running == t)
+		sched_running = 0;
 }
 
 /* The highest priority with a queued thread, or -1. */
@@ -65,7 +65,7 @@ void sched_ready(struct thread *t)
 {
 	struct thread **head = &queue_head[t->priority];
 
-	if (queued(t) || t == current)
+	if (queued(t) || t == sched_running)
 		return;
 	if (!*head) {
 		t->rq_next = t->rq_prev = t;
@@ -102,26 +102,16 @@ void sched_remove(struct thread *t)
 }
 
 
-noreturn_fn void sched_switch_to(struct thread *next)
-{
-	if (active_vm != &next->task->vm) {
-		vmspace_activate(&next->task->vm);
-		active_vm = &next->task->vm;
-	}
-	current = next;
-	arch_return_to_user(&next->regs);
-}
-
 void sched_handoff(struct thread *t)
 {
 	if (t->priority < sched_top ||
-	    (current && current->state == THREAD_READY && current->priority > t->priority)) {
+	    (sched_running && sched_running->state == THREAD_READY && sched_running->priority > t->priority)) {
 		sched_ready(t);
 		return;
 	}
-	if (current && current->state == THREAD_READY)
-		sched_ready(current);
-	current = t;
+	if (sched_running && sched_running->state == THREAD_READY)
+		sched_ready(sched_running);
+	sched_running = t;
 }
 
 static void root_task_ended(void)
@@ -140,11 +130,11 @@ static struct thread *pick(void)
 {
 	int p;
 
-	if (current && current->state == THREAD_READY &&
-	    (int)current->priority >= sched_top)
-		return current;
-	if (current && current->state == THREAD_READY)
-		sched_ready(current);
+	if (sched_running && sched_running->state == THREAD_READY &&
+	    (int)sched_running->priority >= sched_top)
+		return sched_running;
+	if (sched_running && sched_running->state == THREAD_READY)
+		sched_ready(sched_running);
 	p = sched_top;
 	if (p < 0)
 		return 0;
@@ -165,13 +155,13 @@ noreturn_fn void sched_exit(void)
 			fault_kill(next, "fault not handled");
 			continue;
 		}
-		current = 0;
+		sched_running = 0;
 		arch_idle();
 	}
-	if (active_vm != &next->task->vm) {
+	if (sched_active_vm != &next->task->vm) {
 		vmspace_activate(&next->task->vm);
-		active_vm = &next->task->vm;
+		sched_active_vm = &next->task->vm;
 	}
-	current = next;
+	sched_running = next;
 	arch_return_to_user(&next->regs);
 }

@@ -110,15 +110,25 @@ from_user:
 	.endr
 	csrrw	t0, sscratch, zero	/* the user's sp; sscratch 0 while in the kernel */
 	sd	t0, TF_REGS + 2*8(sp)
+	/*
+	 * sstatus is not saved: a user thread's is the frame's constant value
+	 * (U-mode, interrupts on), which the way out writes back.
+	 */
 	csrr	t0, sepc
+	csrr	t1, scause
+	sd	t1, TF_SCAUSE(sp)
+	mv	a0, sp
+	li	t2, 8			/* environment call from U-mode */
+	bne	t1, t2, 1f
+	addi	t0, t0, 4		/* the system call returns past the ecall */
 	sd	t0, TF_SEPC(sp)
-	csrr	t0, sstatus
-	sd	t0, TF_SSTATUS(sp)
-	csrr	t0, scause
-	sd	t0, TF_SCAUSE(sp)
+	ld	tp, TF_KERNEL_TP(sp)
+	ld	sp, TF_KERNEL_SP(sp)
+	call	trap_syscall		/* does not return */
+	j	boot_fail
+1:	sd	t0, TF_SEPC(sp)
 	csrr	t0, stval
 	sd	t0, TF_STVAL(sp)
-	mv	a0, sp
 	ld	tp, TF_KERNEL_TP(sp)
 	ld	sp, TF_KERNEL_SP(sp)
 	call	trap_user		/* does not return */

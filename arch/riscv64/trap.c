@@ -148,22 +148,27 @@ static void user_fault(struct thread *t)
 	}
 }
 
+static struct thread *thread_of(struct trap_frame *tf)
+{
+	return (struct thread *)((char *)tf - offsetof(struct thread, regs));
+}
+
+noreturn_fn void trap_syscall(struct trap_frame *tf)
+{
+	struct thread *t = thread_of(tf);
+	struct thread *next = fastpath_syscall(t);
+
+	if (next)
+		sched_switch_to(next);
+	syscall(t);
+	sched_exit();
+}
+
 noreturn_fn void trap_user(struct trap_frame *tf)
 {
-	struct thread *t = (struct thread *)((char *)tf - offsetof(struct thread, regs));
-
-	if (tf->scause & SCAUSE_INTERRUPT) {
+	if (tf->scause & SCAUSE_INTERRUPT)
 		trap_interrupt(tf);
-	} else if (tf->scause == EXC_ECALL_U) {
-		struct thread *next;
-
-		tf->sepc += 4;
-		next = fastpath_syscall(t);
-		if (next)
-			sched_switch_to(next);
-		syscall(t);
-	} else {
-		user_fault(t);
-	}
+	else
+		user_fault(thread_of(tf));
 	sched_exit();
 }

@@ -39,6 +39,7 @@ enum vireo_status vmspace_init(struct vmspace *vs, struct factory *f)
 		return st;
 	vs->factory = f;
 	vs->asid = 0;
+	vs->satp = SATP_MODE_SV39 | (pa_val(virt_to_phys(va_of_ptr(vs->root))) >> PAGE_SHIFT);
 	memcpy(vs->root + USER_ROOT_ENTRIES, mmu_kernel_root_table() + USER_ROOT_ENTRIES,
 	       USER_ROOT_ENTRIES * sizeof(pte_t));
 	return VIREO_OK;
@@ -227,7 +228,7 @@ void vmspace_unmap(struct vmspace *vs, uintptr_t va)
 
 void vmspace_activate(const struct vmspace *vs)
 {
-	csr_write(satp, SATP_MODE_SV39 | (pa_val(virt_to_phys(va_of_ptr(vs->root))) >> PAGE_SHIFT));
+	csr_write(satp, vs->satp);
 	__asm__ volatile("sfence.vma" ::: "memory");
 }
 

@@ -7,6 +7,7 @@
 #define KERNEL_SCHED_H
 
 #include <kernel/compiler.h>
+#include <kernel/task.h>
 #include <kernel/thread.h>
 #include <kernel/vmspace.h>
 
@@ -39,8 +40,22 @@ static inline int sched_top_priority(void)
 	return sched_top;
 }
 
+/* The running thread and the address space the hart uses (see sched.c). */
+extern struct thread *sched_running;
+extern const struct vmspace *sched_active_vm;
+
 /* Leave the kernel into `next`, which the fast path made ready and is not queued. */
-noreturn_fn void sched_switch_to(struct thread *next);
+static inline noreturn_fn void sched_switch_to(struct thread *next)
+{
+	const struct vmspace *vm = &next->task->vm;
+
+	if (sched_active_vm != vm) {
+		vmspace_activate(vm);
+		sched_active_vm = vm;
+	}
+	sched_running = next;
+	arch_return_to_user(&next->regs);
+}
 
 /* Leave the kernel: return to the best READY thread, idling until there is one. */
 noreturn_fn void sched_exit(void);

@@ -33,8 +33,12 @@ struct trap_frame {
 #define REG_A3 13
 #define REG_A4 14
 
-/* Called from trap_entry for traps taken in user mode; returns to user mode itself. */
+/*
+ * Called from trap_entry for traps taken in user mode (trap_syscall for
+ * ecall, with sepc already past it); they leave through the scheduler.
+ */
 noreturn_fn void trap_user(struct trap_frame *tf);
+noreturn_fn void trap_syscall(struct trap_frame *tf);
 
 /* Load a user frame and sret into it (sets up the next trap's entry first). */
 noreturn_fn void arch_return_to_user(struct trap_frame *tf);

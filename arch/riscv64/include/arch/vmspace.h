@@ -9,6 +9,7 @@
 
 struct vmspace {
 	pte_t *root;
+	uint64_t satp;           /* the value that makes this space current */
 	struct factory *factory; /* pays for the page tables */
 	uint16_t asid;
 };
