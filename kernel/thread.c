@@ -43,6 +43,7 @@ enum vireo_status thread_bind(struct thread *t, struct task *task, uintptr_t utc
 	}
 	kobject_get(&task->obj);
 	t->task = task;
+	t->cspace_l1 = task->cspace.l1;
 	t->task_next = task->threads;
 	task->threads = t;
 	t->utcb = k;
@@ -88,6 +89,7 @@ static void thread_destroy(struct kobject *obj)
 		kobject_put(&t->task->obj);
 	}
 	t->task = 0;
+	t->cspace_l1 = 0;
 	t->utcb = 0;
 }
 

@@ -104,31 +104,51 @@ trap_entry:
 	sret
 
 from_user:
+	sd	t0, TF_REGS + 5*8(sp)
+	csrr	t0, scause
+	addi	t0, t0, -8		/* environment call from U-mode? */
+	bnez	t0, trap_from_user
+	/*
+	 * A system call. t0..t6 are not preserved across it (the ABI,
+	 * include/vireo/syscall.h): their slots keep this thread's older
+	 * values, so nothing of the kernel or another thread leaks into them.
+	 * sstatus is not saved either: a user thread's is the frame's constant
+	 * value (U-mode, interrupts on).
+	 */
 	sd	x1, TF_REGS + 1*8(sp)
-	.irp	n, 3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.irp	n, 3,4,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27
 	sd	x\n, TF_REGS + \n*8(sp)
 	.endr
 	csrrw	t0, sscratch, zero	/* the user's sp; sscratch 0 while in the kernel */
 	sd	t0, TF_REGS + 2*8(sp)
-	/*
-	 * sstatus is not saved: a user thread's is the frame's constant value
-	 * (U-mode, interrupts on), which the way out writes back.
-	 */
 	csrr	t0, sepc
-	csrr	t1, scause
-	sd	t1, TF_SCAUSE(sp)
-	mv	a0, sp
-	li	t2, 8			/* environment call from U-mode */
-	bne	t1, t2, 1f
-	addi	t0, t0, 4		/* the system call returns past the ecall */
+	addi	t0, t0, 4		/* the call returns past the ecall */
 	sd	t0, TF_SEPC(sp)
+	mv	a0, sp
+	mv	s0, sp			/* the user's s0 is saved: keep the frame here */
 	ld	tp, TF_KERNEL_TP(sp)
 	ld	sp, TF_KERNEL_SP(sp)
+	call	fastpath_entry		/* the frame to resume, or 0 */
+	bnez	a0, arch_resume_fast
+	mv	a0, s0
 	call	trap_syscall		/* does not return */
 	j	boot_fail
-1:	sd	t0, TF_SEPC(sp)
+
+	/* Interrupts and exceptions: save everything (t0 is saved already). */
+trap_from_user:
+	sd	x1, TF_REGS + 1*8(sp)
+	.irp	n, 3,4,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	sd	x\n, TF_REGS + \n*8(sp)
+	.endr
+	csrrw	t0, sscratch, zero
+	sd	t0, TF_REGS + 2*8(sp)
+	csrr	t0, scause
+	sd	t0, TF_SCAUSE(sp)
+	csrr	t0, sepc
+	sd	t0, TF_SEPC(sp)
 	csrr	t0, stval
 	sd	t0, TF_STVAL(sp)
+	mv	a0, sp
 	ld	tp, TF_KERNEL_TP(sp)
 	ld	sp, TF_KERNEL_SP(sp)
 	call	trap_user		/* does not return */
@@ -149,6 +169,26 @@ arch_return_to_user:
 	csrw	sepc, t0
 	ld	t0, TF_SSTATUS(a0)
 	csrw	sstatus, t0
+	ld	x1, TF_REGS + 1*8(a0)
+	ld	x2, TF_REGS + 2*8(a0)
+	.irp	n, 3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	ld	x\n, TF_REGS + \n*8(a0)
+	.endr
+	ld	a0, TF_REGS + 10*8(a0)
+	sret
+
+/*
+ * arch_resume_fast(frame): the fast path's way out. It comes straight from
+ * a system call of a user thread on this hart, so sstatus already says
+ * U-mode with interrupts on, and the frame of the thread it resumes (which
+ * entered the kernel through a system call on this hart) already holds this
+ * hart's kernel sp and tp.
+ */
+	.globl arch_resume_fast
+arch_resume_fast:
+	csrw	sscratch, a0
+	ld	t0, TF_SEPC(a0)
+	csrw	sepc, t0
 	ld	x1, TF_REGS + 1*8(a0)
 	ld	x2, TF_REGS + 2*8(a0)
 	.irp	n, 3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31

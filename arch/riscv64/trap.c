@@ -153,14 +153,19 @@ static struct thread *thread_of(struct trap_frame *tf)
 	return (struct thread *)((char *)tf - offsetof(struct thread, regs));
 }
 
+struct trap_frame *fastpath_entry(struct trap_frame *tf)
+{
+	struct thread *next = fastpath_syscall(thread_of(tf));
+
+	if (!next)
+		return 0;
+	sched_fast_switch(next);
+	return &next->regs;
+}
+
 noreturn_fn void trap_syscall(struct trap_frame *tf)
 {
-	struct thread *t = thread_of(tf);
-	struct thread *next = fastpath_syscall(t);
-
-	if (next)
-		sched_switch_to(next);
-	syscall(t);
+	syscall(thread_of(tf));
 	sched_exit();
 }
 

@@ -226,12 +226,6 @@ void vmspace_unmap(struct vmspace *vs, uintptr_t va)
 	flush(va);
 }
 
-void vmspace_activate(const struct vmspace *vs)
-{
-	csr_write(satp, vs->satp);
-	__asm__ volatile("sfence.vma" ::: "memory");
-}
-
 void vmspace_activate_kernel(void)
 {
 	csr_write(satp, SATP_MODE_SV39 | (pa_val(mmu_kernel_root()) >> PAGE_SHIFT));

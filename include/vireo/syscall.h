@@ -10,7 +10,10 @@
  *
  * MR4 and up travel in the UTCB. libvireo keeps the UTCB's mr[0..3] and the
  * registers in step, so programs see all message registers in the UTCB.
- * The kernel preserves every other register; t0..t6 are preserved too.
+ * The kernel preserves ra, sp, gp, tp and s0..s11. t0..t6 are not
+ * preserved: they come back holding values the same thread had in them
+ * earlier (never the kernel's or another thread's); callers treat them as
+ * clobbered.
  *
  * Operations combine four bits:
  *   SEND   send the message to a0's object (or to the caller, with REPLY)

@@ -20,7 +20,7 @@
 #define MAP_DST 0x40000000UL
 
 static vireo_cap_t next_sel = VIREO_SEL_FIRST_FREE;
-static unsigned ROUNDS = DEFAULT_ROUNDS;
+static unsigned bench_rounds = DEFAULT_ROUNDS;
 static char server_stack[16384] __attribute__((aligned(16)));
 
 static inline uint64_t instret(void)
@@ -36,27 +36,36 @@ static void report(const char *name, uint64_t start, uint64_t end, unsigned roun
 	printf("bench: %s %lu\n", name, (unsigned long)((end - start + rounds / 2) / rounds));
 }
 
-/* Answer every call with an empty reply, forever. */
+/*
+ * Answer every call with an empty reply, forever. Messages stay in
+ * registers (vireo_syscall_regs), as a server's hot loop would keep them.
+ */
 static void server(void *arg)
 {
+	vireo_word_t mr[4] = { 0 };
+
 	(void)arg;
-	vireo_wait(VIREO_TIMEOUT_NEVER);
+	vireo_syscall_regs(VIREO_CAP_INVALID, 0, VIREO_IPC_WAIT, 0, mr);
 	for (;;)
-		vireo_reply_wait(vireo_tag(0, 0, 0), VIREO_TIMEOUT_NEVER);
+		vireo_syscall_regs(VIREO_CAP_INVALID, vireo_tag(0, 0, 0), VIREO_IPC_REPLY_WAIT,
+				   vireo_timeouts(VIREO_TIMEOUT_ZERO, VIREO_TIMEOUT_NEVER), mr);
 }
 
 static bool bench_ipc(const char *name, vireo_cap_t gate)
 {
+	vireo_word_t mr[4] = { 0 };
+	unsigned n = bench_rounds;
 	uint64_t t0, t1;
 
 	for (unsigned i = 0; i < 100; i++) /* warm up */
-		vireo_call(gate, vireo_tag(0, 0, 0), 0);
+		vireo_syscall_regs(gate, vireo_tag(0, 0, 0), VIREO_IPC_CALL, 0, mr);
 	t0 = instret();
-	for (unsigned i = 0; i < ROUNDS; i++)
-		if (vireo_call(gate, vireo_tag(0, 0, 0), 0).status != VIREO_OK)
+	for (unsigned i = 0; i < n; i++)
+		if (vireo_syscall_regs(gate, vireo_tag(0, 0, 0), VIREO_IPC_CALL, 0, mr).status !=
+		    VIREO_OK)
 			return false;
 	t1 = instret();
-	report(name, t0, t1, ROUNDS);
+	report(name, t0, t1, n);
 	return true;
 }
 
@@ -87,17 +96,23 @@ static bool ipc_two_tasks(void)
 	       vireo_kobject_delete(task) == VIREO_OK;
 }
 
+/* Kobject info on our own task: the smallest kernel-object invocation there is. */
 static bool null_invocation(void)
 {
-	unsigned kind, rights;
+	vireo_word_t mr[4] = { VIREO_KOBJECT_INFO };
+	unsigned n = bench_rounds;
 	uint64_t t0, t1;
 
 	t0 = instret();
-	for (unsigned i = 0; i < ROUNDS; i++)
-		if (vireo_kobject_info(VIREO_SEL_TASK, &kind, &rights) != VIREO_OK)
+	for (unsigned i = 0; i < n; i++) {
+		mr[0] = VIREO_KOBJECT_INFO;
+		if (vireo_syscall_regs(VIREO_SEL_TASK, vireo_tag(VIREO_PROTO_KOBJECT, 1, 0),
+				       VIREO_IPC_CALL, 0, mr)
+			    .status != VIREO_OK)
 			return false;
+	}
 	t1 = instret();
-	report("null_invocation", t0, t1, ROUNDS);
+	report("null_invocation", t0, t1, n);
 	return true;
 }
 
@@ -140,7 +155,7 @@ int main(int argc, char **argv)
 	(void)argv;
 	/* rounds=N: fewer repetitions and no mapping runs, for tracing with QEMU's -d exec. */
 	if (r)
-		ROUNDS = (unsigned)strtoul(r + 7, 0, 10);
+		bench_rounds = (unsigned)strtoul(r + 7, 0, 10);
 	if (!null_invocation() || !ipc_same_task() || !ipc_two_tasks() || (!r && !mapping())) {
 		printf("bench: failed\n");
 		return 1;

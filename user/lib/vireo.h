@@ -52,11 +52,41 @@ static inline struct vireo_ret vireo_syscall(vireo_cap_t cap, vireo_tag_t tag, u
 			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6),
 			   "+r"(a7)
 			 :
-			 : "memory");
+			 : "memory", "t0", "t1", "t2", "t3", "t4", "t5", "t6");
 	u->mr[0] = a4;
 	u->mr[1] = a5;
 	u->mr[2] = a6;
 	u->mr[3] = a7;
+	return (struct vireo_ret){ (enum vireo_status)a0, a1, a2 };
+}
+
+/*
+ * The same system call for short messages kept in registers: MR0..MR3 come
+ * from and go back to mr[], the UTCB is not touched. For hot paths (servers'
+ * reply-and-wait loops, benchmarks); a message of more than four words
+ * still has its MR4.. in the UTCB.
+ */
+static inline struct vireo_ret vireo_syscall_regs(vireo_cap_t cap, vireo_tag_t tag, unsigned op,
+						  uint64_t timeouts, vireo_word_t mr[4])
+{
+	register vireo_word_t a0 __asm__("a0") = cap;
+	register vireo_word_t a1 __asm__("a1") = tag;
+	register vireo_word_t a2 __asm__("a2") = op;
+	register vireo_word_t a3 __asm__("a3") = timeouts;
+	register vireo_word_t a4 __asm__("a4") = mr[0];
+	register vireo_word_t a5 __asm__("a5") = mr[1];
+	register vireo_word_t a6 __asm__("a6") = mr[2];
+	register vireo_word_t a7 __asm__("a7") = mr[3];
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6),
+			   "+r"(a7)
+			 :
+			 : "memory", "t0", "t1", "t2", "t3", "t4", "t5", "t6");
+	mr[0] = a4;
+	mr[1] = a5;
+	mr[2] = a6;
+	mr[3] = a7;
 	return (struct vireo_ret){ (enum vireo_status)a0, a1, a2 };
 }
 

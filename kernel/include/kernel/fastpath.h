@@ -5,16 +5,112 @@
  * every case. Past the checks nothing can fail. Both paths give identical
  * results: vtest runs the same IPC tests with the fast path on and off
  * (the `nofastpath` kernel command-line option).
+ *
+ * It is inline so that the system-call entry (trap_syscall) runs it without
+ * a call: that keeps the whole path free of register spills.
  */
 #ifndef KERNEL_FASTPATH_H
 #define KERNEL_FASTPATH_H
 
+#include <kernel/cspace.h>
+#include <kernel/gate.h>
+#include <kernel/sched.h>
+#include <kernel/task.h>
 #include <kernel/thread.h>
-
-/* Try the syscall in t's registers; returns the thread to resume, or NULL. */
-struct thread *fastpath_syscall(struct thread *t);
+#include <vireo/syscall.h>
 
 /* Turn the fast path off (boot option, for comparing both paths). */
 void fastpath_disable(void);
+
+/* The operations taken fast; fastpath_disable() sets them to values no call has. */
+extern vireo_word_t fastpath_call_op, fastpath_reply_wait_op;
+
+/* The message is at most four words, no items, no flags. */
+static inline bool fastpath_simple_tag(vireo_tag_t tag)
+{
+	return (tag & 0xffff) <= 4;
+}
+
+static inline void fastpath_copy(struct thread *from, struct thread *to, vireo_word_t label)
+{
+	uint64_t *f = from->regs.regs, *r = to->regs.regs;
+
+	r[REG_A0] = VIREO_OK;
+	r[REG_A1] = f[REG_A1];
+	r[REG_A2] = label;
+	r[REG_A4] = f[REG_A4];
+	r[REG_A4 + 1] = f[REG_A4 + 1];
+	r[REG_A4 + 2] = f[REG_A4 + 2];
+	r[REG_A4 + 3] = f[REG_A4 + 3];
+}
+
+static inline struct thread *fastpath_call(struct thread *t)
+{
+	vireo_cap_t sel = t->regs.regs[REG_A0];
+	vireo_tag_t tag = t->regs.regs[REG_A1];
+	struct cap_slot *l2, *s;
+	struct ipc_gate *g;
+	struct thread *r;
+
+	/* Guards: a gate we may send through, a plain message, no timeout to arm. */
+	if (unlikely(sel >= CSPACE_MAX_SELECTORS || !fastpath_simple_tag(tag) ||
+		     (t->regs.regs[REG_A3] >> 32) != VIREO_TIMEOUT_NEVER))
+		return 0;
+	l2 = t->cspace_l1[sel >> CSPACE_L2_BITS];
+	if (unlikely(!l2))
+		return 0;
+	s = &l2[sel & (CSPACE_L2_SLOTS - 1)];
+	if (unlikely(!s->obj || s->obj->kind != VIREO_KIND_IPC_GATE || !(s->rights & VIREO_CAP_SEND) ||
+		     gate_is_management(tag, s->rights)))
+		return 0;
+	g = (struct ipc_gate *)s->obj;
+	r = g->thread;
+	/* A receiver in an open wait, with nothing of higher priority ready. */
+	if (unlikely(!r || r->state != THREAD_RECV_BLOCKED ||
+		     ((uintptr_t)r->reply_from | (uintptr_t)r->recv_from | (uintptr_t)r->caller) ||
+		     r->timeout.armed || (int)r->priority < sched_top))
+		return 0;
+
+	/* Point of no return. */
+	fastpath_copy(t, r, g->label | (s->rights & GATE_LABEL_RIGHTS_MASK));
+	r->state = THREAD_READY;
+	t->state = THREAD_RECV_BLOCKED;
+	t->reply_from = r;
+	r->caller = t;
+	return r;
+}
+
+static inline struct thread *fastpath_reply_wait(struct thread *t)
+{
+	struct thread *c = t->caller;
+
+	/* A caller waiting for exactly this reply, and no sender queued for the next receive. */
+	if (unlikely(!c || c->state != THREAD_RECV_BLOCKED || c->reply_from != t ||
+		     c->kmsg_tag || c->timeout.armed || t->sendq_head ||
+		     !fastpath_simple_tag(t->regs.regs[REG_A1]) ||
+		     (t->regs.regs[REG_A3] >> 32) != VIREO_TIMEOUT_NEVER ||
+		     (int)c->priority < sched_top))
+		return 0;
+
+	/* Point of no return. */
+	fastpath_copy(t, c, 0);
+	c->state = THREAD_READY;
+	c->reply_from = 0;
+	t->caller = 0;
+	t->state = THREAD_RECV_BLOCKED;
+	return c;
+}
+
+/* Try the system call in t's registers; the thread to resume, or NULL for the general path. */
+static inline struct thread *fastpath_syscall(struct thread *t)
+{
+	vireo_word_t op = t->regs.regs[REG_A2];
+
+	if (op == fastpath_call_op)
+		return fastpath_call(t);
+	if (op == fastpath_reply_wait_op)
+		return fastpath_reply_wait(t);
+	return 0;
+}
 
 #endif

@@ -44,8 +44,12 @@ static inline int sched_top_priority(void)
 extern struct thread *sched_running;
 extern const struct vmspace *sched_active_vm;
 
-/* Leave the kernel into `next`, which the fast path made ready and is not queued. */
-static inline noreturn_fn void sched_switch_to(struct thread *next)
+/*
+ * Make `next`, which the fast path made ready (it was blocked in a system
+ * call, it is not queued), the running thread in its address space; the
+ * caller then resumes it with arch_resume_fast.
+ */
+static inline void sched_fast_switch(struct thread *next)
 {
 	const struct vmspace *vm = &next->task->vm;
 
@@ -54,7 +58,6 @@ static inline noreturn_fn void sched_switch_to(struct thread *next)
 		sched_active_vm = vm;
 	}
 	sched_running = next;
-	arch_return_to_user(&next->regs);
 }
 
 /* Leave the kernel: return to the best READY thread, idling until there is one. */

@@ -54,9 +54,6 @@ bool vmspace_lookup(const struct vmspace *vs, uintptr_t va, struct vm_mapping *m
 /* Call fn for every mapping that carries a node (task destruction). */
 void vmspace_for_each_node(struct vmspace *vs, void (*fn)(void *node, void *ctx), void *ctx);
 
-/* Make vs the address space of this hart's user mode. */
-void vmspace_activate(const struct vmspace *vs);
-
 /* Switch to the kernel's own page table (no user space at all). */
 void vmspace_activate_kernel(void);
 

@@ -40,8 +40,21 @@ struct trap_frame {
 noreturn_fn void trap_user(struct trap_frame *tf);
 noreturn_fn void trap_syscall(struct trap_frame *tf);
 
+/*
+ * The system-call fast path, tried first (a leaf, so nothing spills): the
+ * frame of the thread to resume through arch_resume_fast, or NULL.
+ */
+struct trap_frame *fastpath_entry(struct trap_frame *tf);
+
 /* Load a user frame and sret into it (sets up the next trap's entry first). */
 noreturn_fn void arch_return_to_user(struct trap_frame *tf);
+
+/*
+ * The same from the system-call fast path only: the current trap came from
+ * user mode and `tf` belongs to a thread that last entered the kernel by a
+ * system call on this hart, so sstatus and the frame's kernel sp/tp are set.
+ */
+noreturn_fn void arch_resume_fast(struct trap_frame *tf);
 
 /* Called from trap_entry for traps taken in supervisor mode. */
 void trap_kernel(struct trap_frame *tf);

@@ -14,4 +14,10 @@ struct vmspace {
 	uint16_t asid;
 };
 
+/* Make vs the address space of this hart's user mode (hot: inline). */
+static inline void vmspace_activate(const struct vmspace *vs)
+{
+	__asm__ volatile("csrw satp, %0\n\tsfence.vma" ::"r"(vs->satp) : "memory");
+}
+
 #endif
