@@ -44,6 +44,27 @@ static inline void fastpath_copy(struct thread *from, struct thread *to, vireo_w
 	r[REG_A4 + 3] = f[REG_A4 + 3];
 }
 
+/*
+ * Kobject info on an object other than a gate (through a gate it may be
+ * IPC), the generic query every object answers: done here, the caller
+ * resumes at once. Anything else on a kernel object takes the general path.
+ */
+static inline struct thread *fastpath_kobject_info(struct thread *t, struct cap_slot *s,
+						   vireo_tag_t tag)
+{
+	uint64_t *r = t->regs.regs;
+
+	/* The general path reads the operation only from a message of at least one word. */
+	if (unlikely(vireo_tag_label(tag) != VIREO_PROTO_KOBJECT || vireo_tag_words(tag) == 0 ||
+		     r[REG_A4] != VIREO_KOBJECT_INFO))
+		return 0;
+	r[REG_A0] = VIREO_OK;
+	r[REG_A1] = vireo_tag(VIREO_PROTO_KOBJECT, 2, 0);
+	r[REG_A4] = s->obj->kind;
+	r[REG_A4 + 1] = s->rights;
+	return t;
+}
+
 static inline struct thread *fastpath_call(struct thread *t)
 {
 	vireo_cap_t sel = t->regs.regs[REG_A0];
@@ -60,8 +81,11 @@ static inline struct thread *fastpath_call(struct thread *t)
 	if (unlikely(!l2))
 		return 0;
 	s = &l2[sel & (CSPACE_L2_SLOTS - 1)];
-	if (unlikely(!s->obj || s->obj->kind != VIREO_KIND_IPC_GATE || !(s->rights & VIREO_CAP_SEND) ||
-		     gate_is_management(tag, s->rights)))
+	if (unlikely(!s->obj))
+		return 0;
+	if (s->obj->kind != VIREO_KIND_IPC_GATE)
+		return fastpath_kobject_info(t, s, tag);
+	if (unlikely(!(s->rights & VIREO_CAP_SEND) || gate_is_management(tag, s->rights)))
 		return 0;
 	g = (struct ipc_gate *)s->obj;
 	r = g->thread;

@@ -218,3 +218,29 @@ VTEST(deleting_a_task_deletes_its_threads)
 	EXPECT(after == before);
 	return true;
 }
+
+/* The fast and general paths must answer Kobject info alike, malformed requests too. */
+VTEST(kobject_info_edge_cases)
+{
+	vireo_word_t mr[4] = { VIREO_KOBJECT_INFO, 0, 0, 0 };
+	struct vireo_ret r;
+
+	/* No words: there is no operation to read. */
+	r = vireo_syscall_regs(VIREO_SEL_TASK, vireo_tag(VIREO_PROTO_KOBJECT, 0, 0), VIREO_IPC_CALL,
+			       0, mr);
+	EXPECT_ST(r.status, VIREO_E_OP);
+	EXPECT(vireo_tag_words(r.tag) == 0);
+	mr[0] = VIREO_KOBJECT_INFO;
+	r = vireo_syscall_regs(VIREO_SEL_FACTORY, vireo_tag(VIREO_PROTO_KOBJECT, 3, 0),
+			       VIREO_IPC_CALL, 0, mr);
+	EXPECT_ST(r.status, VIREO_OK);
+	EXPECT(vireo_tag_words(r.tag) == 2 && vireo_tag_label(r.tag) == VIREO_PROTO_KOBJECT);
+	EXPECT(mr[0] == VIREO_KIND_FACTORY && mr[1] == VIREO_CAP_ALL);
+	/* Send-only: the answer is there all the same. */
+	mr[0] = VIREO_KOBJECT_INFO;
+	r = vireo_syscall_regs(VIREO_SEL_VCON, vireo_tag(VIREO_PROTO_KOBJECT, 1, 0), VIREO_IPC_SEND,
+			       0, mr);
+	EXPECT_ST(r.status, VIREO_OK);
+	EXPECT(mr[0] == VIREO_KIND_VCON);
+	return true;
+}
