@@ -109,14 +109,16 @@ from_user:
 	addi	t0, t0, -8		/* environment call from U-mode? */
 	bnez	t0, trap_from_user
 	/*
-	 * A system call. t0..t6 are not preserved across it (the ABI,
-	 * include/vireo/syscall.h): their slots keep this thread's older
+	 * A system call. Saved now: what the C code may clobber (ra, gp, tp,
+	 * a0..a7), the user sp and the return pc. s0..s11 stay live in their
+	 * registers (C preserves them) and are stored only if this thread does
+	 * not simply continue. t0..t6 are not preserved across a system call
+	 * (include/vireo/syscall.h): their slots keep this thread's older
 	 * values, so nothing of the kernel or another thread leaks into them.
-	 * sstatus is not saved either: a user thread's is the frame's constant
-	 * value (U-mode, interrupts on).
+	 * sstatus is the frame's constant value (U-mode, interrupts on).
 	 */
 	sd	x1, TF_REGS + 1*8(sp)
-	.irp	n, 3,4,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27
+	.irp	n, 3,4,10,11,12,13,14,15,16,17
 	sd	x\n, TF_REGS + \n*8(sp)
 	.endr
 	csrrw	t0, sscratch, zero	/* the user's sp; sscratch 0 while in the kernel */
@@ -125,13 +127,16 @@ from_user:
 	addi	t0, t0, 4		/* the call returns past the ecall */
 	sd	t0, TF_SEPC(sp)
 	mv	a0, sp
-	mv	s0, sp			/* the user's s0 is saved: keep the frame here */
 	ld	tp, TF_KERNEL_TP(sp)
 	ld	sp, TF_KERNEL_SP(sp)
-	call	fastpath_entry		/* the frame to resume, or 0 */
+	call	fastpath_entry		/* a0: frame to resume or 0; a1: this thread's frame */
+	beq	a0, a1, arch_resume_same
+	.irp	n, 8,9,18,19,20,21,22,23,24,25,26,27
+	sd	x\n, TF_REGS + \n*8(a1)
+	.endr
 	bnez	a0, arch_resume_fast
-	mv	a0, s0
-	call	trap_syscall		/* does not return */
+	mv	a0, a1
+	call	trap_syscall		/* the general path; does not return */
 	j	boot_fail
 
 	/* Interrupts and exceptions: save everything (t0 is saved already). */
@@ -172,6 +177,23 @@ arch_return_to_user:
 	ld	x1, TF_REGS + 1*8(a0)
 	ld	x2, TF_REGS + 2*8(a0)
 	.irp	n, 3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	ld	x\n, TF_REGS + \n*8(a0)
+	.endr
+	ld	a0, TF_REGS + 10*8(a0)
+	sret
+
+/*
+ * arch_resume_same(frame): the fast path's way back into the thread that
+ * made the system call. Its s0..s11 were never stored and are still live:
+ * only what the kernel may have changed comes from the frame.
+ */
+arch_resume_same:
+	csrw	sscratch, a0
+	ld	t0, TF_SEPC(a0)
+	csrw	sepc, t0
+	ld	x1, TF_REGS + 1*8(a0)
+	ld	x2, TF_REGS + 2*8(a0)
+	.irp	n, 3,4,5,6,7,11,12,13,14,15,16,17,28,29,30,31
 	ld	x\n, TF_REGS + \n*8(a0)
 	.endr
 	ld	a0, TF_REGS + 10*8(a0)

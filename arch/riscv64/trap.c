@@ -153,14 +153,14 @@ static struct thread *thread_of(struct trap_frame *tf)
 	return (struct thread *)((char *)tf - offsetof(struct thread, regs));
 }
 
-struct trap_frame *fastpath_entry(struct trap_frame *tf)
+struct fastpath_exit fastpath_entry(struct trap_frame *tf)
 {
-	struct thread *next = fastpath_syscall(thread_of(tf));
+	struct thread *t = thread_of(tf);
+	struct thread *next = fastpath_syscall(t);
 
-	if (!next)
-		return 0;
-	sched_fast_switch(next);
-	return &next->regs;
+	if (next && next != t)
+		sched_fast_switch(next);
+	return (struct fastpath_exit){ next ? &next->regs : 0, tf };
 }
 
 noreturn_fn void trap_syscall(struct trap_frame *tf)

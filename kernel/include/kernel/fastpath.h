@@ -73,9 +73,8 @@ static inline struct thread *fastpath_call(struct thread *t)
 	struct ipc_gate *g;
 	struct thread *r;
 
-	/* Guards: a gate we may send through, a plain message, no timeout to arm. */
-	if (unlikely(sel >= CSPACE_MAX_SELECTORS || !fastpath_simple_tag(tag) ||
-		     (t->regs.regs[REG_A3] >> 32) != VIREO_TIMEOUT_NEVER))
+	/* Guards: a capability, a plain message. */
+	if (unlikely(sel >= CSPACE_MAX_SELECTORS || !fastpath_simple_tag(tag)))
 		return 0;
 	l2 = t->cspace_l1[sel >> CSPACE_L2_BITS];
 	if (unlikely(!l2))
@@ -85,7 +84,9 @@ static inline struct thread *fastpath_call(struct thread *t)
 		return 0;
 	if (s->obj->kind != VIREO_KIND_IPC_GATE)
 		return fastpath_kobject_info(t, s, tag);
-	if (unlikely(!(s->rights & VIREO_CAP_SEND) || gate_is_management(tag, s->rights)))
+	/* A gate we may send through, no timeout to arm for the reply. */
+	if (unlikely(!(s->rights & VIREO_CAP_SEND) || gate_is_management(tag, s->rights) ||
+		     (t->regs.regs[REG_A3] >> 32) != VIREO_TIMEOUT_NEVER))
 		return 0;
 	g = (struct ipc_gate *)s->obj;
 	r = g->thread;

@@ -41,10 +41,17 @@ noreturn_fn void trap_user(struct trap_frame *tf);
 noreturn_fn void trap_syscall(struct trap_frame *tf);
 
 /*
- * The system-call fast path, tried first (a leaf, so nothing spills): the
- * frame of the thread to resume through arch_resume_fast, or NULL.
+ * The system-call fast path, tried first (a leaf, so nothing spills). It
+ * returns, in a0 and a1: the frame to resume (the caller's own, another
+ * thread's, or NULL for the general path) and the caller's frame, whose
+ * s0..s11 the entry code then stores unless the caller simply continues.
  */
-struct trap_frame *fastpath_entry(struct trap_frame *tf);
+struct fastpath_exit {
+	struct trap_frame *resume;
+	struct trap_frame *self;
+};
+
+struct fastpath_exit fastpath_entry(struct trap_frame *tf);
 
 /* Load a user frame and sret into it (sets up the next trap's entry first). */
 noreturn_fn void arch_return_to_user(struct trap_frame *tf);
