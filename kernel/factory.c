@@ -4,6 +4,7 @@
 #include <kernel/cspace.h>
 #include <kernel/factory.h>
 #include <kernel/gate.h>
+#include <kernel/irq.h>
 #include <kernel/kmem.h>
 #include <kernel/msg.h>
 #include <kernel/pages.h>
@@ -137,6 +138,8 @@ static enum vireo_status create_object(struct factory *f, struct thread *caller,
 		return thread_create(f, out);
 	case VIREO_KIND_IPC_GATE:
 		return gate_create(f, caller, msg_word(m, 3), msg_word(m, 4), out);
+	case VIREO_KIND_IRQ:
+		return irq_create(f, out);
 	default:
 		return VIREO_E_ARG;
 	}

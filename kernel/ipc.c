@@ -3,6 +3,7 @@
 #include <kernel/fault.h>
 #include <kernel/gate.h>
 #include <kernel/ipc.h>
+#include <kernel/irq.h>
 #include <kernel/memmap.h>
 #include <kernel/msg.h>
 #include <kernel/task.h>
@@ -324,9 +325,39 @@ static struct thread *find_sender(struct thread *r, struct kobject *from)
 	return 0;
 }
 
+bool ipc_irq_deliver(struct thread *t, struct irq *irq)
+{
+	if (t->state != THREAD_RECV_BLOCKED || t->reply_from || t->kmsg_tag ||
+	    (t->recv_from && t->recv_from != &irq->obj))
+		return false;
+	t->regs.regs[REG_A1] = vireo_tag(VIREO_PROTO_IRQ, 0, 0);
+	t->regs.regs[REG_A2] = irq->label;
+	wake(t, VIREO_OK);
+	sched_ready(t);
+	return true;
+}
+
+void ipc_object_gone(struct kobject *obj)
+{
+	struct irq *irq = obj->kind == VIREO_KIND_IRQ ? (struct irq *)obj : 0;
+	struct thread *t = irq ? irq->thread : 0;
+
+	if (t && t->state == THREAD_RECV_BLOCKED && t->recv_from == obj)
+		ipc_abort(t, VIREO_E_CANCELED);
+}
+
 void ipc_receive(struct thread *t, struct kobject *from, uint32_t timeout)
 {
 	struct thread *s;
+	struct irq *irq = irq_take(t, from);
+
+	if (irq) {
+		t->regs.regs[REG_A1] = vireo_tag(VIREO_PROTO_IRQ, 0, 0);
+		t->regs.regs[REG_A2] = irq->label;
+		thread_set_status(t, VIREO_OK);
+		t->state = THREAD_READY;
+		return;
+	}
 
 	while ((s = find_sender(t, from))) {
 		struct ipc_gate *g = s->send_via;
@@ -375,6 +406,7 @@ void ipc_abort(struct thread *t, enum vireo_status st)
 void ipc_thread_gone(struct thread *t)
 {
 	ipc_abort(t, VIREO_E_CANCELED);
+	irq_thread_gone(t);
 	while (t->sendq_head)
 		ipc_abort(t->sendq_head, VIREO_E_CANCELED);
 	if (t->caller && t->caller->reply_from == t)

@@ -3,6 +3,7 @@
 #include <kernel/cspace.h>
 #include <kernel/factory.h>
 #include <kernel/gate.h>
+#include <kernel/irq.h>
 #include <kernel/kobject.h>
 #include <kernel/task.h>
 #include <kernel/thread.h>
@@ -14,6 +15,7 @@ static const struct kobject_ops *const kind_ops[VIREO_KIND_COUNT] = {
 	[VIREO_KIND_THREAD] = &thread_ops,
 	[VIREO_KIND_IPC_GATE] = &gate_ops,
 	[VIREO_KIND_VCON] = &vcon_ops,
+	[VIREO_KIND_IRQ] = &irq_ops,
 };
 
 const struct kobject_ops *kobject_ops_of(enum vireo_kind kind)

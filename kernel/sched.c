@@ -61,12 +61,11 @@ static bool queued(const struct thread *t)
 	return t->rq_next != 0;
 }
 
-void sched_ready(struct thread *t)
+/* Put t at the tail of its priority's queue. */
+static void enqueue(struct thread *t)
 {
 	struct thread **head = &queue_head[t->priority];
 
-	if (queued(t) || t == sched_running)
-		return;
 	if (!*head) {
 		t->rq_next = t->rq_prev = t;
 		*head = t;
@@ -79,6 +78,24 @@ void sched_ready(struct thread *t)
 	t->rq_prev = (*head)->rq_prev;
 	t->rq_prev->rq_next = t;
 	(*head)->rq_prev = t;
+}
+
+/*
+ * The running thread is never in the queue: it goes there only when it
+ * stops running while still ready (preempt() below).
+ */
+void sched_ready(struct thread *t)
+{
+	if (queued(t) || t == sched_running)
+		return;
+	enqueue(t);
+}
+
+/* The running thread gives way but stays ready: queue it behind its equals. */
+static void preempt(void)
+{
+	if (sched_running && sched_running->state == THREAD_READY && !queued(sched_running))
+		enqueue(sched_running);
 }
 
 void sched_remove(struct thread *t)
@@ -109,8 +126,7 @@ void sched_handoff(struct thread *t)
 		sched_ready(t);
 		return;
 	}
-	if (sched_running && sched_running->state == THREAD_READY)
-		sched_ready(sched_running);
+	preempt();
 	sched_running = t;
 }
 
@@ -133,8 +149,7 @@ static struct thread *pick(void)
 	if (sched_running && sched_running->state == THREAD_READY &&
 	    (int)sched_running->priority >= sched_top)
 		return sched_running;
-	if (sched_running && sched_running->state == THREAD_READY)
-		sched_ready(sched_running);
+	preempt();
 	p = sched_top;
 	if (p < 0)
 		return 0;

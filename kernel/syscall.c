@@ -2,6 +2,7 @@
 #include <kernel/cspace.h>
 #include <kernel/gate.h>
 #include <kernel/ipc.h>
+#include <kernel/irq.h>
 #include <kernel/msg.h>
 #include <kernel/syscall.h>
 #include <kernel/task.h>
@@ -31,7 +32,7 @@ static enum vireo_status kobject_invoke(struct kobject *obj, unsigned rights, st
 static const int64_t kind_protocol[VIREO_KIND_COUNT] = {
 	[VIREO_KIND_FACTORY] = VIREO_PROTO_FACTORY, [VIREO_KIND_TASK] = VIREO_PROTO_TASK,
 	[VIREO_KIND_THREAD] = VIREO_PROTO_THREAD,   [VIREO_KIND_IPC_GATE] = VIREO_PROTO_IPC_GATE,
-	[VIREO_KIND_VCON] = VIREO_PROTO_VCON,
+	[VIREO_KIND_VCON] = VIREO_PROTO_VCON,	    [VIREO_KIND_IRQ] = VIREO_PROTO_IRQ,
 };
 
 /* A send to a kernel object: carry out the operation, reply in place. */
@@ -89,7 +90,9 @@ static void do_receive(struct thread *t, unsigned op)
 	if (!(op & VIREO_OP_OPEN)) {
 		struct cap_slot *s = cspace_lookup(&t->task->cspace, t->regs.regs[REG_A0]);
 
-		if (!s || s->obj->kind != VIREO_KIND_IPC_GATE) {
+		/* Closed receive: through a gate, or from an Irq bound to this thread. */
+		if (!s || (s->obj->kind != VIREO_KIND_IPC_GATE &&
+			   (s->obj->kind != VIREO_KIND_IRQ || ((struct irq *)s->obj)->thread != t))) {
 			thread_set_status(t, s ? VIREO_E_ARG : VIREO_E_CAP);
 			return;
 		}

@@ -13,6 +13,7 @@
 #define VIREO_PROTO_THREAD (-4)
 #define VIREO_PROTO_IPC_GATE (-5)
 #define VIREO_PROTO_VCON (-6)
+#define VIREO_PROTO_IRQ (-7)
 /* Messages the kernel sends on a thread's behalf. */
 #define VIREO_PROTO_PAGE_FAULT (-16)
 #define VIREO_PROTO_EXCEPTION (-17)
@@ -25,6 +26,7 @@ enum vireo_kind {
 	VIREO_KIND_THREAD = 3,
 	VIREO_KIND_IPC_GATE = 4,
 	VIREO_KIND_VCON = 5,
+	VIREO_KIND_IRQ = 6,
 	VIREO_KIND_COUNT
 };
 
@@ -42,6 +44,7 @@ enum {
 	 *   TASK:     MR3 UTCB area address, MR4 log2 of its size (>= 12)
 	 *   THREAD:   -
 	 *   IPC_GATE: MR3 thread selector (or VIREO_CAP_INVALID), MR4 label
+	 *   IRQ:      -
 	 */
 	VIREO_FACTORY_CREATE = 1,
 	VIREO_FACTORY_QUOTA = 2, /* -> MR0 limit, MR1 used (bytes) */
@@ -87,6 +90,40 @@ enum {
 	VIREO_GATE_BIND = 1, /* MR1 thread selector, MR2 label (low 4 bits must be 0) */
 	VIREO_GATE_INFO = 2, /* -> MR0 label */
 };
+
+/*
+ * VIREO_PROTO_IRQ operations. An Irq is an asynchronous signal without
+ * payload: triggering it (software, a timer, later a device through the
+ * Icu) makes it pending; a pending, unmasked Irq bound to a thread is
+ * delivered as a message with no words, tag label VIREO_PROTO_IRQ and the
+ * bind label in a2, when that thread receives (open, or closed on the Irq).
+ * Triggers while pending coalesce. Delivery masks the Irq until the
+ * receiver acknowledges it (VIREO_IRQ_UNMASK), so a handler is never
+ * flooded.
+ */
+enum {
+	VIREO_IRQ_BIND = 1,    /* MR1 thread selector, MR2 label (low 4 bits 0); needs WRITE */
+	VIREO_IRQ_DETACH = 2,  /* needs WRITE; a pending trigger stays pending */
+	VIREO_IRQ_TRIGGER = 3, /* needs SEND */
+	VIREO_IRQ_MASK = 4,    /* needs WRITE */
+	VIREO_IRQ_UNMASK = 5,  /* needs WRITE: acknowledge and allow the next delivery */
+	/*
+	 * MR1 mode (VIREO_IRQ_TIMER_*), MR2 time in timebase ticks (relative or
+	 * absolute), MR3 period in ticks for VIREO_IRQ_TIMER_PERIODIC. Needs WRITE.
+	 */
+	VIREO_IRQ_SET_TIMER = 6,
+	VIREO_IRQ_STOP_TIMER = 7, /* needs WRITE */
+	VIREO_IRQ_INFO = 8,       /* -> MR0 flags (VIREO_IRQ_INFO_*); needs READ */
+};
+
+#define VIREO_IRQ_TIMER_RELATIVE 1u
+#define VIREO_IRQ_TIMER_ABSOLUTE 2u
+#define VIREO_IRQ_TIMER_PERIODIC 3u
+
+#define VIREO_IRQ_INFO_BOUND 0x1u
+#define VIREO_IRQ_INFO_PENDING 0x2u
+#define VIREO_IRQ_INFO_MASKED 0x4u
+#define VIREO_IRQ_INFO_TIMER 0x8u
 
 /* VIREO_PROTO_VCON operations. */
 enum {

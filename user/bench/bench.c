@@ -116,6 +116,61 @@ static bool null_invocation(void)
 	return true;
 }
 
+/*
+ * Irq latency: a low-priority thread triggers an Irq bound to a
+ * high-priority thread waiting in receive; counted from before the trigger
+ * to the handler's return from its receive.
+ */
+static volatile uint64_t trigger_time, latency_sum;
+static volatile unsigned latency_count;
+static vireo_cap_t irq_cap;
+static char handler_stack[16384] __attribute__((aligned(16)));
+
+static void irq_handler(void *arg)
+{
+	vireo_word_t mr[4] = { 0 };
+
+	(void)arg;
+	for (;;) {
+		vireo_syscall_regs(VIREO_CAP_INVALID, 0, VIREO_IPC_WAIT, 0, mr);
+		latency_sum += instret() - trigger_time;
+		latency_count++;
+		mr[0] = VIREO_IRQ_UNMASK;
+		vireo_syscall_regs(irq_cap, vireo_tag(VIREO_PROTO_IRQ, 1, 0), VIREO_IPC_CALL, 0, mr);
+	}
+}
+
+static bool irq_latency(void)
+{
+	vireo_cap_t thread = next_sel++;
+	uintptr_t utcb = SAME_UTCB + 1024;
+	vireo_word_t mr[4] = { 0 };
+	unsigned n = bench_rounds;
+
+	irq_cap = next_sel++;
+	if (vireo_factory_create_thread(VIREO_SEL_FACTORY, thread) != VIREO_OK ||
+	    vireo_thread_bind(thread, VIREO_SEL_TASK, utcb) != VIREO_OK ||
+	    vireo_thread_control(thread, VIREO_THREAD_CTL_PRIORITY, 0, 0, 20) != VIREO_OK ||
+	    vireo_factory_create_irq(VIREO_SEL_FACTORY, irq_cap) != VIREO_OK ||
+	    vireo_irq_bind(irq_cap, thread, 0x10) != VIREO_OK ||
+	    vireo_thread_run(thread, thread, utcb, irq_handler, 0, handler_stack,
+			     sizeof(handler_stack)) != VIREO_OK)
+		return false;
+	for (unsigned i = 0; i < n; i++) {
+		mr[0] = VIREO_IRQ_TRIGGER;
+		trigger_time = instret();
+		if (vireo_syscall_regs(irq_cap, vireo_tag(VIREO_PROTO_IRQ, 1, 0), VIREO_IPC_CALL, 0,
+				       mr)
+			    .status != VIREO_OK)
+			return false;
+	}
+	if (latency_count != n)
+		return false;
+	printf("bench: irq_trigger_to_handler %lu\n",
+	       (unsigned long)((latency_sum + n / 2) / n));
+	return vireo_kobject_delete(thread) == VIREO_OK && vireo_kobject_delete(irq_cap) == VIREO_OK;
+}
+
 /* Map `log2` bytes from MAP_SRC into another task and unmap them again. */
 static bool map_unmap(const char *name, vireo_cap_t task, unsigned log2)
 {
@@ -156,7 +211,8 @@ int main(int argc, char **argv)
 	/* rounds=N: fewer repetitions and no mapping runs, for tracing with QEMU's -d exec. */
 	if (r)
 		bench_rounds = (unsigned)strtoul(r + 7, 0, 10);
-	if (!null_invocation() || !ipc_same_task() || !ipc_two_tasks() || (!r && !mapping())) {
+	if (!null_invocation() || !ipc_same_task() || !ipc_two_tasks() || !irq_latency() ||
+	    (!r && !mapping())) {
 		printf("bench: failed\n");
 		return 1;
 	}

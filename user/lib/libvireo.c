@@ -202,6 +202,46 @@ enum vireo_status vireo_gate_info(vireo_cap_t gate, vireo_word_t *label)
 	return st;
 }
 
+enum vireo_status vireo_factory_create_irq(vireo_cap_t f, vireo_cap_t dst)
+{
+	return create(f, VIREO_KIND_IRQ, dst, 0, 0, 3);
+}
+
+enum vireo_status vireo_irq_bind(vireo_cap_t irq, vireo_cap_t thread, vireo_word_t label)
+{
+	mr()[0] = VIREO_IRQ_BIND;
+	mr()[1] = thread;
+	mr()[2] = label;
+	return vireo_invoke(irq, VIREO_PROTO_IRQ, 3);
+}
+
+enum vireo_status vireo_irq_op(vireo_cap_t irq, unsigned op)
+{
+	mr()[0] = op;
+	return vireo_invoke(irq, VIREO_PROTO_IRQ, 1);
+}
+
+enum vireo_status vireo_irq_set_timer(vireo_cap_t irq, unsigned mode, uint64_t ticks,
+				      uint64_t period)
+{
+	mr()[0] = VIREO_IRQ_SET_TIMER;
+	mr()[1] = mode;
+	mr()[2] = ticks;
+	mr()[3] = period;
+	return vireo_invoke(irq, VIREO_PROTO_IRQ, 4);
+}
+
+enum vireo_status vireo_irq_info(vireo_cap_t irq, unsigned *flags)
+{
+	enum vireo_status st;
+
+	mr()[0] = VIREO_IRQ_INFO;
+	st = vireo_invoke(irq, VIREO_PROTO_IRQ, 1);
+	if (st == VIREO_OK)
+		*flags = (unsigned)mr()[0];
+	return st;
+}
+
 #define VCON_CHUNK (8 * (VIREO_MR_COUNT - 2))
 
 enum vireo_status vireo_vcon_write(vireo_cap_t vcon, const char *buf, size_t len)

@@ -185,6 +185,14 @@ enum vireo_status vireo_image_task(vireo_cap_t factory, vireo_cap_t task, vireo_
 enum vireo_status vireo_gate_bind(vireo_cap_t gate, vireo_cap_t thread, vireo_word_t label);
 enum vireo_status vireo_gate_info(vireo_cap_t gate, vireo_word_t *label);
 
+/* Irq (include/vireo/protocol.h). */
+enum vireo_status vireo_factory_create_irq(vireo_cap_t f, vireo_cap_t dst);
+enum vireo_status vireo_irq_bind(vireo_cap_t irq, vireo_cap_t thread, vireo_word_t label);
+enum vireo_status vireo_irq_op(vireo_cap_t irq, unsigned op); /* detach, trigger, (un)mask, stop */
+enum vireo_status vireo_irq_set_timer(vireo_cap_t irq, unsigned mode, uint64_t ticks,
+				      uint64_t period);
+enum vireo_status vireo_irq_info(vireo_cap_t irq, unsigned *flags);
+
 /* Vcon: write len bytes (any length; split into messages). */
 enum vireo_status vireo_vcon_write(vireo_cap_t vcon, const char *buf, size_t len);
 

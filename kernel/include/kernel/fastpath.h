@@ -111,7 +111,7 @@ static inline struct thread *fastpath_reply_wait(struct thread *t)
 
 	/* A caller waiting for exactly this reply, and no sender queued for the next receive. */
 	if (unlikely(!c || c->state != THREAD_RECV_BLOCKED || c->reply_from != t ||
-		     c->kmsg_tag || c->timeout.armed || t->sendq_head ||
+		     c->kmsg_tag || c->timeout.armed || t->sendq_head || t->irq_head ||
 		     !fastpath_simple_tag(t->regs.regs[REG_A1]) ||
 		     (t->regs.regs[REG_A3] >> 32) != VIREO_TIMEOUT_NEVER ||
 		     (int)c->priority < sched_top))

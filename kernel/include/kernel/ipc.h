@@ -24,6 +24,14 @@ bool ipc_reply(struct thread *t);
 /* Receive: from anyone (from == NULL) or only through the object `from`. */
 void ipc_receive(struct thread *t, struct kobject *from, uint32_t timeout);
 
+struct irq;
+
+/* Deliver `irq` to t if t is waiting for it (open, or closed on it); false otherwise. */
+bool ipc_irq_deliver(struct thread *t, struct irq *irq);
+
+/* An Irq dies: its thread, if in a closed receive on it, gets VIREO_E_CANCELED. */
+void ipc_object_gone(struct kobject *obj);
+
 /* Wake a blocked thread with `st` and detach it from whatever it waited for. */
 void ipc_abort(struct thread *t, enum vireo_status st);
 

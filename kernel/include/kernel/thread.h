@@ -47,6 +47,7 @@ struct thread {
 	struct thread *sendq_head;    /* threads waiting to send to me, FIFO */
 	struct thread *sendq_tail;
 	struct thread *sq_next, *sq_prev;
+	struct irq *irq_head;         /* pending Irqs bound here, FIFO (kernel/irq.c) */
 	struct thread *send_to;       /* SEND_BLOCKED: the receiver */
 	struct ipc_gate *send_via;    /* SEND_BLOCKED: the gate it sends through */
 	unsigned send_rights;         /* its rights on that gate */

@@ -382,3 +382,55 @@ VTEST(ipc_call_with_zero_receive_timeout)
 	EXPECT(stop(&s));
 	return true;
 }
+
+/* Scheduling around IPC: a higher priority receiver runs at once; nobody is lost. */
+struct order {
+	vireo_cap_t gate;
+	volatile unsigned seq, receiver_at;
+};
+
+static void ordered_receiver(void *arg)
+{
+	struct order *o = arg;
+
+	vireo_wait(VIREO_TIMEOUT_NEVER);
+	o->receiver_at = ++o->seq;
+}
+
+static bool run_order(struct order *o, unsigned priority, unsigned *main_at)
+{
+	vireo_cap_t t;
+
+	o->gate = vt_sel();
+	o->seq = o->receiver_at = 0;
+	if (!vt_thread(&t, ordered_receiver, o) ||
+	    vireo_thread_control(t, VIREO_THREAD_CTL_PRIORITY, 0, 0, priority) != VIREO_OK ||
+	    vireo_factory_create_gate(VIREO_SEL_FACTORY, o->gate, t, 0x40) != VIREO_OK)
+		return false;
+	vt_sleep_us(200); /* the receiver waits */
+	if (vireo_send(o->gate, vireo_tag(0, 0, 0), VIREO_TIMEOUT_NEVER).status != VIREO_OK)
+		return false;
+	*main_at = ++o->seq;
+	vt_sleep_us(200);
+	return vireo_kobject_delete(o->gate) == VIREO_OK;
+}
+
+VTEST(ipc_higher_priority_receiver_preempts_the_sender)
+{
+	static struct order o;
+	unsigned main_at;
+
+	EXPECT(run_order(&o, 20, &main_at));
+	EXPECT(o.receiver_at == 1 && main_at == 2);
+	return true;
+}
+
+VTEST(ipc_lower_priority_receiver_waits_for_the_sender)
+{
+	static struct order o;
+	unsigned main_at;
+
+	EXPECT(run_order(&o, 5, &main_at));
+	EXPECT(main_at == 1 && o.receiver_at == 2);
+	return true;
+}
