@@ -1,5 +1,6 @@
 /* The scheduler (see kernel/sched.h). */
 #include <kernel/arch.h>
+#include <kernel/clock.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/fault.h>
@@ -8,6 +9,7 @@
 #include <kernel/task.h>
 
 #define PRIORITIES 256
+#define SCHED_SLICE_US 10000
 
 static struct thread *queue_head[PRIORITIES];
 static uint64_t nonempty[PRIORITIES / 64]; /* bit p: queue p has threads */
@@ -142,12 +144,41 @@ static void root_task_ended(void)
 	kernel_offer_quit_key("the root task ended");
 }
 
+/*
+ * Round robin among equals: while threads run, a slice timer ends a slice
+ * every SCHED_SLICE_US; the thread running then goes behind the other ready
+ * threads of its priority. A thread switched to gets what is left of the
+ * current slice (IPC hands the CPU on together with its time), and an idle
+ * hart lets the timer lapse, so there is no tick without work.
+ */
+static struct timer slice_timer;
+static bool slice_over;
+static uint64_t idle_ticks;
+
+static void slice_expired(struct timer *t)
+{
+	(void)t;
+	slice_over = true;
+}
+
+static void start_slice(void)
+{
+	timer_arm(&slice_timer, arch_time_now() + clock_ticks_from_us(SCHED_SLICE_US),
+		  slice_expired);
+}
+
+uint64_t sched_idle_ticks(void)
+{
+	return idle_ticks;
+}
+
 static struct thread *pick(void)
 {
 	int p;
 
 	if (sched_running && sched_running->state == THREAD_READY &&
-	    (int)sched_running->priority >= sched_top)
+	    ((int)sched_running->priority > sched_top ||
+	     ((int)sched_running->priority == sched_top && !slice_over)))
 		return sched_running;
 	preempt();
 	p = sched_top;
@@ -170,12 +201,20 @@ noreturn_fn void sched_exit(void)
 			fault_kill(next, "fault not handled");
 			continue;
 		}
+		uint64_t start = arch_time_now();
+
 		sched_running = 0;
 		arch_idle();
+		idle_ticks += arch_time_now() - start;
 	}
 	if (sched_active_vm != &next->task->vm) {
 		vmspace_activate(&next->task->vm);
 		sched_active_vm = &next->task->vm;
+	}
+	if (next != sched_running) {
+		slice_over = false;
+		if (!slice_timer.armed)
+			start_slice();
 	}
 	sched_running = next;
 	arch_return_to_user(&next->regs);

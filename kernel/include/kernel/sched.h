@@ -1,7 +1,7 @@
 /*
  * Scheduling on one hart: fixed priorities 0..255 (higher runs first),
- * FIFO within a priority. The running thread is not in the ready queue.
- * Time slices, CPU placement and SMP come with issue #4.
+ * round robin with 10 ms time slices within a priority. The running thread
+ * is not in the ready queue. CPU placement and SMP come with issue #4.
  */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
@@ -28,6 +28,9 @@ void sched_drop(struct thread *t);
  * waits; otherwise queue it. The current thread, if still READY, is queued.
  */
 void sched_handoff(struct thread *t);
+
+/* Timer ticks this hart spent idle. */
+uint64_t sched_idle_ticks(void);
 
 /* An address space is being destroyed: make sure the hart no longer uses it. */
 void sched_vm_gone(const struct vmspace *vm);

@@ -403,8 +403,7 @@ static bool run_order(struct order *o, unsigned priority, unsigned *main_at)
 
 	o->gate = vt_sel();
 	o->seq = o->receiver_at = 0;
-	if (!vt_thread(&t, ordered_receiver, o) ||
-	    vireo_thread_control(t, VIREO_THREAD_CTL_PRIORITY, 0, 0, priority) != VIREO_OK ||
+	if (!vt_thread_at(&t, ordered_receiver, o, priority) ||
 	    vireo_factory_create_gate(VIREO_SEL_FACTORY, o->gate, t, 0x40) != VIREO_OK)
 		return false;
 	vt_sleep_us(200); /* the receiver waits */

@@ -32,7 +32,7 @@ void vt_reset(void)
 	next_stack = 0;
 }
 
-bool vt_thread(vireo_cap_t *thread, void (*fn)(void *arg), void *arg)
+bool vt_thread_at(vireo_cap_t *thread, void (*fn)(void *arg), void *arg, unsigned priority)
 {
 	uintptr_t utcb = vt_utcb();
 
@@ -41,8 +41,15 @@ bool vt_thread(vireo_cap_t *thread, void (*fn)(void *arg), void *arg)
 		return false;
 	return vireo_factory_create_thread(VIREO_SEL_FACTORY, *thread) == VIREO_OK &&
 	       vireo_thread_bind(*thread, VIREO_SEL_TASK, utcb) == VIREO_OK &&
+	       vireo_thread_control(*thread, VIREO_THREAD_CTL_PRIORITY, 0, 0, priority) ==
+		       VIREO_OK &&
 	       vireo_thread_run(*thread, *thread, utcb, fn, arg, stacks[next_stack++],
 				STACK_SIZE) == VIREO_OK;
+}
+
+bool vt_thread(vireo_cap_t *thread, void (*fn)(void *arg), void *arg)
+{
+	return vt_thread_at(thread, fn, arg, VT_PRIORITY);
 }
 
 /* Sleeping is a closed receive on a gate nobody sends through: it takes no messages. */

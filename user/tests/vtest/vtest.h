@@ -47,8 +47,14 @@ vireo_cap_t vt_sel(void);
 uintptr_t vt_utcb(void);
 void vt_reset(void);
 
+/* The priority of the suite's main thread (the root task's, the kernel default). */
+#define VT_PRIORITY 10
+
 /* A thread in this task running fn(arg); its capability in *thread. */
 bool vt_thread(vireo_cap_t *thread, void (*fn)(void *arg), void *arg);
+
+/* The same at a given priority (set before it first runs). */
+bool vt_thread_at(vireo_cap_t *thread, void (*fn)(void *arg), void *arg, unsigned priority);
 
 /* Naturally aligned pages from the root task's memory (never given back). */
 uintptr_t vt_pages(unsigned order);
