@@ -5,6 +5,7 @@
 #include <kernel/gate.h>
 #include <kernel/irq.h>
 #include <kernel/kobject.h>
+#include <kernel/platform.h>
 #include <kernel/task.h>
 #include <kernel/thread.h>
 #include <kernel/vcon.h>
@@ -16,6 +17,8 @@ static const struct kobject_ops *const kind_ops[VIREO_KIND_COUNT] = {
 	[VIREO_KIND_IPC_GATE] = &gate_ops,
 	[VIREO_KIND_VCON] = &vcon_ops,
 	[VIREO_KIND_IRQ] = &irq_ops,
+	[VIREO_KIND_SCHEDULER] = &scheduler_ops,
+	[VIREO_KIND_PLATFORM] = &platform_ops,
 };
 
 const struct kobject_ops *kobject_ops_of(enum vireo_kind kind)

@@ -12,6 +12,7 @@
 #include <kernel/factory.h>
 #include <kernel/memmap.h>
 #include <kernel/pages.h>
+#include <kernel/platform.h>
 #include <kernel/root.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
@@ -153,7 +154,11 @@ static bool install_caps(struct task *t, struct thread *th)
 	       cspace_insert(&t->cspace, VIREO_SEL_THREAD, &th->obj, VIREO_CAP_ALL) == VIREO_OK &&
 	       cspace_insert(&t->cspace, VIREO_SEL_FACTORY, &factory_boot()->obj, VIREO_CAP_ALL) ==
 		       VIREO_OK &&
-	       cspace_insert(&t->cspace, VIREO_SEL_VCON, vcon_boot(), VIREO_CAP_ALL) == VIREO_OK;
+	       cspace_insert(&t->cspace, VIREO_SEL_VCON, vcon_boot(), VIREO_CAP_ALL) == VIREO_OK &&
+	       cspace_insert(&t->cspace, VIREO_SEL_SCHEDULER, scheduler_boot(), VIREO_CAP_ALL) ==
+		       VIREO_OK &&
+	       cspace_insert(&t->cspace, VIREO_SEL_PLATFORM, platform_boot(), VIREO_CAP_ALL) ==
+		       VIREO_OK;
 }
 
 static bool build_root(const struct boot_info *bi, const struct cpio_entry *e,

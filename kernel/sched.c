@@ -161,10 +161,22 @@ static void slice_expired(struct timer *t)
 	slice_over = true;
 }
 
-static void start_slice(void)
+static void start_slice(const struct thread *t)
 {
-	timer_arm(&slice_timer, arch_time_now() + clock_ticks_from_us(SCHED_SLICE_US),
-		  slice_expired);
+	uint64_t us = t->slice_us ? t->slice_us : SCHED_SLICE_US;
+
+	timer_arm(&slice_timer, arch_time_now() + clock_ticks_from_us(us), slice_expired);
+}
+
+void sched_set_params(struct thread *t, uint8_t priority, uint32_t slice_us)
+{
+	bool was_queued = queued(t);
+
+	sched_remove(t);
+	t->priority = priority;
+	t->slice_us = slice_us;
+	if (was_queued)
+		enqueue(t);
 }
 
 uint64_t sched_idle_ticks(void)
@@ -214,7 +226,7 @@ noreturn_fn void sched_exit(void)
 	if (next != sched_running) {
 		slice_over = false;
 		if (!slice_timer.armed)
-			start_slice();
+			start_slice(next);
 	}
 	sched_running = next;
 	arch_return_to_user(&next->regs);

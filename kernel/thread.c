@@ -135,14 +135,8 @@ static enum vireo_status thread_control(struct thread *t, struct thread *caller,
 		set_handler(&t->pager, pager);
 	if (which & VIREO_THREAD_CTL_EXC_HANDLER)
 		set_handler(&t->exc_handler, exc);
-	if (which & VIREO_THREAD_CTL_PRIORITY) {
-		bool queued = t->rq_next != 0;
-
-		sched_remove(t);
-		t->priority = (uint8_t)msg_word(m, 4);
-		if (queued)
-			sched_ready(t);
-	}
+	if (which & VIREO_THREAD_CTL_PRIORITY)
+		sched_set_params(t, (uint8_t)msg_word(m, 4), t->slice_us);
 	return VIREO_OK;
 }
 

@@ -77,6 +77,13 @@ noreturn_fn void arch_halt(void)
 		__asm__ volatile("wfi");
 }
 
+bool arch_reboot(void)
+{
+	kprintf("Vireo: rebooting\n");
+	sbi_reboot();
+	return false;
+}
+
 noreturn_fn void arch_poweroff(void)
 {
 	kprintf("Vireo: powering off\n");

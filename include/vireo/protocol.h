@@ -14,6 +14,8 @@
 #define VIREO_PROTO_IPC_GATE (-5)
 #define VIREO_PROTO_VCON (-6)
 #define VIREO_PROTO_IRQ (-7)
+#define VIREO_PROTO_SCHEDULER (-8)
+#define VIREO_PROTO_PLATFORM (-9)
 /* Messages the kernel sends on a thread's behalf. */
 #define VIREO_PROTO_PAGE_FAULT (-16)
 #define VIREO_PROTO_EXCEPTION (-17)
@@ -27,6 +29,8 @@ enum vireo_kind {
 	VIREO_KIND_IPC_GATE = 4,
 	VIREO_KIND_VCON = 5,
 	VIREO_KIND_IRQ = 6,
+	VIREO_KIND_SCHEDULER = 7,
+	VIREO_KIND_PLATFORM = 8,
 	VIREO_KIND_COUNT
 };
 
@@ -124,6 +128,26 @@ enum {
 #define VIREO_IRQ_INFO_PENDING 0x2u
 #define VIREO_IRQ_INFO_MASKED 0x4u
 #define VIREO_IRQ_INFO_TIMER 0x8u
+
+/* VIREO_PROTO_SCHEDULER operations (the one Scheduler, given to the root task). */
+enum {
+	/*
+	 * MR1 thread selector (needs WRITE on it), MR2 CPU, MR3 priority
+	 * (0..255), MR4 time slice in microseconds (0: the default, 10 ms).
+	 * Needs WRITE. Until SMP (issue #4) only CPU 0 exists.
+	 */
+	VIREO_SCHED_RUN_THREAD = 1,
+	/* -> MR0 number of CPUs, MR1 timebase in Hz, MR2 highest priority. Needs READ. */
+	VIREO_SCHED_INFO = 2,
+	/* MR1 CPU -> MR0 timebase ticks that CPU spent idle. Needs READ. */
+	VIREO_SCHED_IDLE_TIME = 3,
+};
+
+/* VIREO_PROTO_PLATFORM operations (the one Platform_control). All need WRITE. */
+enum {
+	VIREO_PLATFORM_POWEROFF = 1, /* does not return */
+	VIREO_PLATFORM_REBOOT = 2,   /* returns VIREO_E_BUSY if the firmware refuses */
+};
 
 /* VIREO_PROTO_VCON operations. */
 enum {

@@ -237,6 +237,15 @@ SCENARIOS = [
              icount=5, tap=True, expect=[r"^vtest: done, 0 failed$"]),
     Scenario("vtest-icount-7", archive="tests", append="root=vtest poweroff",
              icount=7, tap=True, expect=[r"^vtest: done, 0 failed$"]),
+    # Platform_control: the suite powers the machine off itself (no
+    # 'poweroff' for the kernel, so only the object can end this run).
+    Scenario("vtest-platform-poweroff", archive="tests",
+             append="root=vtest vtest=null_invocation_reports_kind_and_rights "
+             "vtest_end=poweroff",
+             tap=True, expect=[r"^vtest: done, 0 failed$",
+                               r"^Vireo: powering off$"],
+             forbid=FAILURES + [r"^Vireo: root task ended$",
+                                r"power off failed"]),
     # The same suite with the IPC fast path off: both paths must agree.
     Scenario("vtest-all-slowpath", archive="tests",
              append="root=vtest nofastpath poweroff",

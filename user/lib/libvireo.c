@@ -242,6 +242,50 @@ enum vireo_status vireo_irq_info(vireo_cap_t irq, unsigned *flags)
 	return st;
 }
 
+enum vireo_status vireo_sched_run_thread(vireo_cap_t sched, vireo_cap_t thread, unsigned cpu,
+					 unsigned priority, unsigned slice_us)
+{
+	vireo_word_t *m = mr();
+
+	m[0] = VIREO_SCHED_RUN_THREAD;
+	m[1] = thread;
+	m[2] = cpu;
+	m[3] = priority;
+	m[4] = slice_us;
+	return vireo_invoke(sched, VIREO_PROTO_SCHEDULER, 5);
+}
+
+enum vireo_status vireo_sched_info(vireo_cap_t sched, unsigned *ncpus, uint64_t *timebase_hz)
+{
+	enum vireo_status st;
+
+	mr()[0] = VIREO_SCHED_INFO;
+	st = vireo_invoke(sched, VIREO_PROTO_SCHEDULER, 1);
+	if (st == VIREO_OK) {
+		*ncpus = (unsigned)mr()[0];
+		*timebase_hz = mr()[1];
+	}
+	return st;
+}
+
+enum vireo_status vireo_sched_idle_time(vireo_cap_t sched, unsigned cpu, uint64_t *ticks)
+{
+	enum vireo_status st;
+
+	mr()[0] = VIREO_SCHED_IDLE_TIME;
+	mr()[1] = cpu;
+	st = vireo_invoke(sched, VIREO_PROTO_SCHEDULER, 2);
+	if (st == VIREO_OK)
+		*ticks = mr()[0];
+	return st;
+}
+
+enum vireo_status vireo_platform_op(vireo_cap_t platform, unsigned op)
+{
+	mr()[0] = op;
+	return vireo_invoke(platform, VIREO_PROTO_PLATFORM, 1);
+}
+
 #define VCON_CHUNK (8 * (VIREO_MR_COUNT - 2))
 
 enum vireo_status vireo_vcon_write(vireo_cap_t vcon, const char *buf, size_t len)

@@ -193,6 +193,13 @@ enum vireo_status vireo_irq_set_timer(vireo_cap_t irq, unsigned mode, uint64_t t
 				      uint64_t period);
 enum vireo_status vireo_irq_info(vireo_cap_t irq, unsigned *flags);
 
+/* Scheduler and Platform_control (include/vireo/protocol.h). */
+enum vireo_status vireo_sched_run_thread(vireo_cap_t sched, vireo_cap_t thread, unsigned cpu,
+					 unsigned priority, unsigned slice_us);
+enum vireo_status vireo_sched_info(vireo_cap_t sched, unsigned *ncpus, uint64_t *timebase_hz);
+enum vireo_status vireo_sched_idle_time(vireo_cap_t sched, unsigned cpu, uint64_t *ticks);
+enum vireo_status vireo_platform_op(vireo_cap_t platform, unsigned op);
+
 /* Vcon: write len bytes (any length; split into messages). */
 enum vireo_status vireo_vcon_write(vireo_cap_t vcon, const char *buf, size_t len);
 

@@ -9,6 +9,8 @@ static unsigned allowed(enum bootcfg_source s)
 	switch (s) {
 	case BOOTCFG_SRC_VCON:
 	case BOOTCFG_SRC_FACTORY:
+	case BOOTCFG_SRC_SCHEDULER:
+	case BOOTCFG_SRC_PLATFORM:
 		return VIREO_CAP_READ | VIREO_CAP_WRITE | VIREO_CAP_SEND;
 	case BOOTCFG_SRC_GATE:
 		return VIREO_CAP_SEND;

@@ -71,6 +71,10 @@ static vireo_cap_t cap_source(const struct program *p, const struct bootcfg_cap 
 		return VIREO_SEL_VCON;
 	case BOOTCFG_SRC_FACTORY:
 		return program_sel(p, PROGRAM_FACTORY);
+	case BOOTCFG_SRC_SCHEDULER:
+		return VIREO_SEL_SCHEDULER;
+	case BOOTCFG_SRC_PLATFORM:
+		return VIREO_SEL_PLATFORM;
 	case BOOTCFG_SRC_GATE:
 		server = &root_program[c->server];
 		return program_sel(server, PROGRAM_SERVICE_GATE +

@@ -26,6 +26,8 @@ hartid_t arch_hart_this(void);
 noreturn_fn void arch_halt(void);
 /* Power the machine off. */
 noreturn_fn void arch_poweroff(void);
+/* Reboot the machine; returns false if the firmware refuses. */
+bool arch_reboot(void);
 
 /* The free-running platform time counter, in ticks of the timebase. */
 uint64_t arch_time_now(void);

@@ -36,6 +36,7 @@ struct thread {
 	uintptr_t utcb_user;
 	enum thread_state state;
 	uint8_t priority;
+	uint32_t slice_us;            /* its time slice; 0: the default */
 
 	/* Scheduling: the ready queue of its priority. */
 	struct thread *rq_next, *rq_prev;

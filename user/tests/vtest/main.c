@@ -120,5 +120,11 @@ int main(int argc, char **argv)
 		printf("%sok %u - %s\n", ok ? "" : "not ", ++n, t->name);
 	}
 	printf("vtest: done, %u failed\n", failed);
+	/* vtest_end=poweroff: end the machine through Platform_control (tests it too). */
+	if (strstr(vireo_boot_info->cmdline, "vtest_end=poweroff")) {
+		enum vireo_status st = vireo_platform_op(VIREO_SEL_PLATFORM, VIREO_PLATFORM_POWEROFF);
+
+		printf("vtest: power off failed: %s\n", vireo_status_name(st));
+	}
 	return 0;
 }

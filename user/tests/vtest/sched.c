@@ -50,3 +50,58 @@ VTEST(sched_higher_priority_spinner_starves_lower)
 	vt_sleep_us(20000);
 	return true;
 }
+
+VTEST(sched_info_and_idle_time)
+{
+	unsigned ncpus;
+	uint64_t hz, idle0, idle1;
+
+	EXPECT_ST(vireo_sched_info(VIREO_SEL_SCHEDULER, &ncpus, &hz), VIREO_OK);
+	EXPECT(ncpus == 1 && hz == vireo_boot_info->timebase_hz);
+	EXPECT_ST(vireo_sched_idle_time(VIREO_SEL_SCHEDULER, 0, &idle0), VIREO_OK);
+	vt_sleep_us(5000); /* nothing else runs: the hart idles */
+	EXPECT_ST(vireo_sched_idle_time(VIREO_SEL_SCHEDULER, 0, &idle1), VIREO_OK);
+	EXPECT(idle1 - idle0 >= hz * 4 / 1000);
+	EXPECT_ST(vireo_sched_idle_time(VIREO_SEL_SCHEDULER, 1, &idle1), VIREO_E_ARG);
+	return true;
+}
+
+VTEST(sched_run_thread_sets_priority_and_checks_arguments)
+{
+	static struct spinner lo;
+	vireo_cap_t t;
+
+	lo = (struct spinner){ 0 };
+	EXPECT(vt_thread_at(&t, spin, &lo, VT_PRIORITY - 1));
+	vt_sleep_us(2000);
+	EXPECT(lo.count > 0); /* it ran while we slept */
+	EXPECT_ST(vireo_sched_run_thread(VIREO_SEL_SCHEDULER, t, 1, 5, 0), VIREO_E_ARG);
+	EXPECT_ST(vireo_sched_run_thread(VIREO_SEL_SCHEDULER, t, 0, 256, 0), VIREO_E_ARG);
+	EXPECT_ST(vireo_sched_run_thread(VIREO_SEL_SCHEDULER, t, 0, 5, 2000000), VIREO_E_ARG);
+	EXPECT_ST(vireo_sched_run_thread(VIREO_SEL_SCHEDULER, VIREO_SEL_TASK, 0, 5, 0), VIREO_E_ARG);
+	/*
+	 * Raised above us it runs at once, sees the stop flag and ends (deleting
+	 * itself) before this thread gets the CPU back.
+	 */
+	lo.stop = 1;
+	EXPECT_ST(vireo_sched_run_thread(VIREO_SEL_SCHEDULER, t, 0, VT_PRIORITY + 1, 1000),
+		  VIREO_OK);
+	{
+		unsigned kind, rights;
+
+		EXPECT_ST(vireo_kobject_info(t, &kind, &rights), VIREO_E_CAP);
+	}
+	return true;
+}
+
+VTEST(platform_control_needs_write)
+{
+	vireo_cap_t ro = vt_sel();
+
+	EXPECT_ST(vireo_task_map(VIREO_SEL_TASK,
+				 vireo_fpage_cap(VIREO_SEL_PLATFORM, 0, VIREO_CAP_READ), ro),
+		  VIREO_OK);
+	EXPECT_ST(vireo_platform_op(ro, VIREO_PLATFORM_POWEROFF), VIREO_E_RIGHTS);
+	EXPECT_ST(vireo_platform_op(VIREO_SEL_PLATFORM, 77), VIREO_E_OP);
+	return true;
+}
