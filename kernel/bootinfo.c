@@ -521,7 +521,8 @@ static bool uart_fill(struct bootinfo_uart *u, const struct fdt *fdt, struct fdt
 
 	if (!device_reg_first(fdt, node, &u->reg, err) ||
 	    !opt_u32(fdt, node, "reg-shift", 0, &u->reg_shift, err) ||
-	    !opt_u32(fdt, node, "reg-io-width", 1, &u->reg_io_width, err))
+	    !opt_u32(fdt, node, "reg-io-width", 1, &u->reg_io_width, err) ||
+	    !opt_u32(fdt, node, "interrupts", 0, &u->irq, err))
 		return false;
 	if (u->reg_shift > 3) {
 		parse_fail(err, "uart reg-shift too large", node.off);

@@ -2,6 +2,7 @@
 #include <kernel/arch.h>
 #include <kernel/cspace.h>
 #include <kernel/factory.h>
+#include <kernel/icu.h>
 #include <kernel/ipc.h>
 #include <kernel/irq.h>
 #include <kernel/msg.h>
@@ -188,6 +189,7 @@ static enum vireo_status irq_invoke(struct kobject *obj, unsigned rights, struct
 		return VIREO_OK;
 	case VIREO_IRQ_UNMASK:
 		irq->masked = false;
+		icu_irq_acked(irq);
 		try_deliver(irq);
 		return VIREO_OK;
 	case VIREO_IRQ_SET_TIMER:
@@ -203,6 +205,7 @@ static void irq_destroy(struct kobject *obj)
 	struct irq *irq = (struct irq *)obj;
 
 	timer_cancel(&irq->timer);
+	icu_irq_gone(irq);
 	ipc_object_gone(obj);
 	unbind(irq);
 }

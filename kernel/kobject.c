@@ -3,6 +3,7 @@
 #include <kernel/cspace.h>
 #include <kernel/factory.h>
 #include <kernel/gate.h>
+#include <kernel/icu.h>
 #include <kernel/irq.h>
 #include <kernel/kobject.h>
 #include <kernel/platform.h>
@@ -19,6 +20,7 @@ static const struct kobject_ops *const kind_ops[VIREO_KIND_COUNT] = {
 	[VIREO_KIND_IRQ] = &irq_ops,
 	[VIREO_KIND_SCHEDULER] = &scheduler_ops,
 	[VIREO_KIND_PLATFORM] = &platform_ops,
+	[VIREO_KIND_ICU] = &icu_ops,
 };
 
 const struct kobject_ops *kobject_ops_of(enum vireo_kind kind)

@@ -15,6 +15,7 @@
 #include <kernel/root.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
+#include <kernel/vcon.h>
 
 #define VIREO_VERSION "0.1"
 #define IDLE_POLL_US 20000
@@ -114,7 +115,7 @@ static struct timer quit_poll;
 
 static void quit_poll_tick(struct timer *t)
 {
-	if (arch_console_getc() == 'q')
+	if (vcon_getc() == 'q')
 		arch_poweroff();
 	timer_arm(t, arch_time_now() + clock_ticks_from_us(IDLE_POLL_US), quit_poll_tick);
 }

@@ -9,6 +9,7 @@
 #include <kernel/console.h>
 #include <kernel/cpio.h>
 #include <kernel/elf.h>
+#include <kernel/icu.h>
 #include <kernel/factory.h>
 #include <kernel/memmap.h>
 #include <kernel/pages.h>
@@ -158,7 +159,8 @@ static bool install_caps(struct task *t, struct thread *th)
 	       cspace_insert(&t->cspace, VIREO_SEL_SCHEDULER, scheduler_boot(), VIREO_CAP_ALL) ==
 		       VIREO_OK &&
 	       cspace_insert(&t->cspace, VIREO_SEL_PLATFORM, platform_boot(), VIREO_CAP_ALL) ==
-		       VIREO_OK;
+		       VIREO_OK &&
+	       cspace_insert(&t->cspace, VIREO_SEL_ICU, icu_boot(), VIREO_CAP_ALL) == VIREO_OK;
 }
 
 static bool build_root(const struct boot_info *bi, const struct cpio_entry *e,

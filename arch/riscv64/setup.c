@@ -6,6 +6,7 @@
 #include <arch/layout.h>
 #include <arch/mmu.h>
 #include <arch/percpu.h>
+#include <arch/plic.h>
 #include <arch/sbi.h>
 #include <arch/timer.h>
 #include <arch/uart.h>
@@ -13,6 +14,8 @@
 #include <kernel/bootinfo.h>
 #include <kernel/console.h>
 #include <kernel/fdt.h>
+#include <kernel/icu.h>
+#include <kernel/vcon.h>
 #include <kernel/kmain.h>
 #include <kernel/memory.h>
 #include <kernel/pages.h>
@@ -90,6 +93,45 @@ noreturn_fn void arch_poweroff(void)
 	sbi_shutdown();
 }
 
+/*
+ * The PLIC, if the tree has one: S-mode context 2 * hart + 1, the layout of
+ * the QEMU virt and SiFive platforms (each hart has an M and an S context).
+ * The console UART's receive interrupt becomes the kernel's own line.
+ */
+static void intc_init(void)
+{
+	if (!boot_info.plic.present)
+		return;
+	plic_init(mmu_map_io(boot_info.plic.reg), boot_info.plic.ndev,
+		  (unsigned)(2 * hartid_val(arch_hart_this()) + 1));
+	csr_set(sie, SIE_SEIE);
+	if (boot_info.uart.present && boot_info.uart.irq &&
+	    boot_info.uart.irq <= boot_info.plic.ndev) {
+		icu_kernel_line(boot_info.uart.irq, vcon_input_interrupt);
+		uart_enable_rx_interrupt();
+	}
+}
+
+unsigned arch_intc_sources(void)
+{
+	return boot_info.plic.present ? plic_sources() : 0;
+}
+
+void arch_intc_enable(unsigned source)
+{
+	plic_enable(source);
+}
+
+void arch_intc_disable(unsigned source)
+{
+	plic_disable(source);
+}
+
+void arch_intc_complete(unsigned source)
+{
+	plic_complete(source);
+}
+
 static void parse_device_tree(paddr_t dtb)
 {
 	struct parse_error err = { 0 };
@@ -147,5 +189,6 @@ noreturn_fn void arch_boot(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa)
 	if (boot_info.uart.present)
 		uart_move(mmu_map_io(boot_info.uart.reg));
 	timer_init(boot_info.all_harts_sstc);
+	intc_init();
 	kernel_main(&boot_info);
 }

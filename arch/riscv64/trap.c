@@ -4,12 +4,14 @@
  */
 #include <arch/csr.h>
 #include <arch/percpu.h>
+#include <arch/plic.h>
 #include <arch/timer.h>
 #include <arch/trap.h>
 #include <kernel/arch.h>
 #include <kernel/console.h>
 #include <kernel/fastpath.h>
 #include <kernel/fault.h>
+#include <kernel/icu.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/thread.h>
@@ -93,6 +95,13 @@ static void trap_interrupt(struct trap_frame *tf)
 
 	if (code == IRQ_S_TIMER) {
 		timer_interrupt();
+		return;
+	}
+	if (code == IRQ_S_EXT) {
+		unsigned source;
+
+		while ((source = plic_claim()) != 0)
+			icu_line_fired(source);
 		return;
 	}
 	trap_die(tf, "unexpected interrupt");

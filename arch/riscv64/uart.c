@@ -1,14 +1,15 @@
 /*
  * NS16550A-compatible UART, polled (register layout from the TI PC16550D
  * data sheet: RBR/THR at 0, IER 1, FCR 2, LCR 3, LSR 5). The firmware has
- * already set the line parameters; the kernel only disables the UART's
- * interrupts until the Icu exists (issue #4).
+ * already set the line parameters. Output is polled; input raises the
+ * receive interrupt once the PLIC is set up (kernel/vcon.c takes it).
  */
 #include <arch/uart.h>
 
 #define UART_RBR 0
 #define UART_THR 0
 #define UART_IER 1
+#define IER_RX_AVAILABLE 0x01
 #define UART_LSR 5
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
@@ -40,6 +41,11 @@ void uart_init(vaddr_t base, unsigned reg_shift, unsigned io_width)
 	uart_shift = reg_shift;
 	uart_wide = io_width == 4;
 	uart_write(UART_IER, 0);
+}
+
+void uart_enable_rx_interrupt(void)
+{
+	uart_write(UART_IER, IER_RX_AVAILABLE);
 }
 
 void uart_move(vaddr_t base)

@@ -16,6 +16,7 @@
 #define VIREO_PROTO_IRQ (-7)
 #define VIREO_PROTO_SCHEDULER (-8)
 #define VIREO_PROTO_PLATFORM (-9)
+#define VIREO_PROTO_ICU (-10)
 /* Messages the kernel sends on a thread's behalf. */
 #define VIREO_PROTO_PAGE_FAULT (-16)
 #define VIREO_PROTO_EXCEPTION (-17)
@@ -31,6 +32,7 @@ enum vireo_kind {
 	VIREO_KIND_IRQ = 6,
 	VIREO_KIND_SCHEDULER = 7,
 	VIREO_KIND_PLATFORM = 8,
+	VIREO_KIND_ICU = 9,
 	VIREO_KIND_COUNT
 };
 
@@ -149,10 +151,28 @@ enum {
 	VIREO_PLATFORM_REBOOT = 2,   /* returns VIREO_E_BUSY if the firmware refuses */
 };
 
+/*
+ * VIREO_PROTO_ICU operations (the one Icu: the platform's interrupt
+ * controller, the PLIC on riscv64). A device interrupt source bound to an
+ * Irq triggers it; the source stays in service, and cannot interrupt again,
+ * until the handler acknowledges the Irq (VIREO_IRQ_UNMASK). That serves
+ * level- and edge-triggered devices alike.
+ */
+enum {
+	/* MR1 source (1..sources), MR2 Irq selector (WRITE on it). Needs WRITE. */
+	VIREO_ICU_BIND = 1,
+	/* MR1 source. Needs WRITE. */
+	VIREO_ICU_UNBIND = 2,
+	/* -> MR0 number of sources. Needs READ. */
+	VIREO_ICU_INFO = 3,
+};
+
 /* VIREO_PROTO_VCON operations. */
 enum {
-	VIREO_VCON_WRITE = 1, /* MR1 length (<= 8 * (64 - 2)), bytes from MR2 on */
+	VIREO_VCON_WRITE = 1, /* MR1 length (<= 8 * (64 - 2)), bytes from MR2 on; needs SEND */
 	VIREO_VCON_READ = 2,  /* MR1 max length -> MR0 length, bytes from MR1 on */
+	/* MR1 Irq selector (or VIREO_CAP_INVALID: none): triggered when input arrives. */
+	VIREO_VCON_BIND_INPUT = 3,
 };
 
 /*

@@ -246,6 +246,11 @@ SCENARIOS = [
                                r"^Vireo: powering off$"],
              forbid=FAILURES + [r"^Vireo: root task ended$",
                                 r"power off failed"]),
+    # A real device interrupt: typed input -> UART -> PLIC -> Irq -> Vcon read.
+    Scenario("vtest-console-input-interrupt", archive="tests",
+             append="root=vtest vtest=interactive_console_input_interrupt poweroff",
+             send=[(r"^vtest: type a line$", b"hello")],
+             tap=True, expect=[r'^# got "hello"$', r"^vtest: done, 0 failed$"]),
     # The same suite with the IPC fast path off: both paths must agree.
     Scenario("vtest-all-slowpath", archive="tests",
              append="root=vtest nofastpath poweroff",

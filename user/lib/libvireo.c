@@ -286,6 +286,55 @@ enum vireo_status vireo_platform_op(vireo_cap_t platform, unsigned op)
 	return vireo_invoke(platform, VIREO_PROTO_PLATFORM, 1);
 }
 
+enum vireo_status vireo_icu_bind(vireo_cap_t icu, unsigned source, vireo_cap_t irq)
+{
+	mr()[0] = VIREO_ICU_BIND;
+	mr()[1] = source;
+	mr()[2] = irq;
+	return vireo_invoke(icu, VIREO_PROTO_ICU, 3);
+}
+
+enum vireo_status vireo_icu_unbind(vireo_cap_t icu, unsigned source)
+{
+	mr()[0] = VIREO_ICU_UNBIND;
+	mr()[1] = source;
+	return vireo_invoke(icu, VIREO_PROTO_ICU, 2);
+}
+
+enum vireo_status vireo_icu_info(vireo_cap_t icu, unsigned *sources)
+{
+	enum vireo_status st;
+
+	mr()[0] = VIREO_ICU_INFO;
+	st = vireo_invoke(icu, VIREO_PROTO_ICU, 1);
+	if (st == VIREO_OK)
+		*sources = (unsigned)mr()[0];
+	return st;
+}
+
+enum vireo_status vireo_vcon_bind_input(vireo_cap_t vcon, vireo_cap_t irq)
+{
+	mr()[0] = VIREO_VCON_BIND_INPUT;
+	mr()[1] = irq;
+	return vireo_invoke(vcon, VIREO_PROTO_VCON, 2);
+}
+
+enum vireo_status vireo_vcon_read(vireo_cap_t vcon, char *buf, size_t max, size_t *len)
+{
+	enum vireo_status st;
+
+	if (max > 24)
+		max = 24; /* three words come back in registers; no UTCB words needed */
+	mr()[0] = VIREO_VCON_READ;
+	mr()[1] = max;
+	st = vireo_invoke(vcon, VIREO_PROTO_VCON, 2);
+	if (st != VIREO_OK)
+		return st;
+	*len = mr()[0];
+	memcpy(buf, &mr()[1], *len);
+	return VIREO_OK;
+}
+
 #define VCON_CHUNK (8 * (VIREO_MR_COUNT - 2))
 
 enum vireo_status vireo_vcon_write(vireo_cap_t vcon, const char *buf, size_t len)

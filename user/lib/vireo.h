@@ -200,6 +200,14 @@ enum vireo_status vireo_sched_info(vireo_cap_t sched, unsigned *ncpus, uint64_t 
 enum vireo_status vireo_sched_idle_time(vireo_cap_t sched, unsigned cpu, uint64_t *ticks);
 enum vireo_status vireo_platform_op(vireo_cap_t platform, unsigned op);
 
+/* Icu and console input (include/vireo/protocol.h). */
+enum vireo_status vireo_icu_bind(vireo_cap_t icu, unsigned source, vireo_cap_t irq);
+enum vireo_status vireo_icu_unbind(vireo_cap_t icu, unsigned source);
+enum vireo_status vireo_icu_info(vireo_cap_t icu, unsigned *sources);
+enum vireo_status vireo_vcon_bind_input(vireo_cap_t vcon, vireo_cap_t irq);
+/* Read up to max (<= 24) bytes of console input; *len says how many came. */
+enum vireo_status vireo_vcon_read(vireo_cap_t vcon, char *buf, size_t max, size_t *len);
+
 /* Vcon: write len bytes (any length; split into messages). */
 enum vireo_status vireo_vcon_write(vireo_cap_t vcon, const char *buf, size_t len);
 

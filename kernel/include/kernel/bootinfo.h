@@ -37,6 +37,7 @@ struct bootinfo_uart {
 	uint32_t reg_shift;      /* register stride is 1 << reg_shift */
 	uint32_t reg_io_width;   /* access width in bytes: 1, 2 or 4 */
 	uint64_t clock_hz;       /* 0 if not given */
+	uint32_t irq;            /* its interrupt source at the PLIC; 0 if none */
 };
 
 /* The platform-level interrupt controller. */

@@ -22,6 +22,7 @@ struct irq {
 	struct irq *next;       /* that list */
 	struct timer timer;
 	uint64_t period;        /* ticks; 0: one-shot */
+	unsigned line;          /* device source bound to it through the Icu; 0: none */
 };
 
 must_check enum vireo_status irq_create(struct factory *f, struct kobject **out);

@@ -200,6 +200,8 @@ VTEST(mem_map_rejects_bad_requests)
 
 VTEST(mem_task_delete_returns_quota_exactly)
 {
+	vt_sels_ready(8);
+
 	struct vt_helper b;
 	uint64_t limit, before, after;
 	uintptr_t page = vt_pages(0);

@@ -76,6 +76,8 @@ VTEST(cap_map_rejects_bad_flexpages)
 
 VTEST(factory_creates_every_kind_and_returns_quota_exactly)
 {
+	vt_sels_ready(8);
+
 	uint64_t limit, before, during, after;
 	vireo_cap_t task = vt_sel(), thread = vt_sel(), gate = vt_sel(), fac = vt_sel();
 	unsigned kind, rights;
@@ -127,6 +129,8 @@ VTEST(factory_rejects_bad_arguments)
  */
 VTEST(quota_exhaustion_and_exact_return)
 {
+	vt_sels_ready(70);
+
 	uint64_t limit, parent_before, parent_after, used;
 	vireo_cap_t fac = vt_sel(), threads[64];
 	unsigned n = 0;
@@ -199,6 +203,8 @@ VTEST(thread_bind_and_ex_regs_errors)
 
 VTEST(deleting_a_task_deletes_its_threads)
 {
+	vt_sels_ready(8);
+
 	vireo_cap_t task = vt_sel(), t1 = vt_sel(), t2 = vt_sel();
 	unsigned kind, rights;
 	uint64_t limit, before, after;

@@ -42,6 +42,12 @@ struct vtest {
 		}                                                                        \
 	} while (0)
 
+/*
+ * Make sure the next n selectors have capability tables, so a test that
+ * checks quota returns exactly is not charged for a table that stays.
+ */
+void vt_sels_ready(unsigned n);
+
 /* A fresh capability selector; a UTCB slot and stack for one test (vt_reset frees those). */
 vireo_cap_t vt_sel(void);
 uintptr_t vt_utcb(void);
