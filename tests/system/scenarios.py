@@ -310,10 +310,10 @@ SCENARIOS = [
             r"^root: gone: nothere: not found in archive$"),
         forbid=FAILURES + NOTHING_STARTED),
     Scenario("root-caps-cpus-refused", archive_bytes=root_archive(
-        "start hello\n    cap irq icu\n    cpus 0-1\n"
+        "start hello\n    cap dbg debugger\n    cpus 0-1\n"
         "    cap log vcon rights=rwsd\n"),
         expect=root_refuses(
-            r"^root: hello: cap irq: icu is not available yet "
+            r"^root: hello: cap dbg: debugger is not available yet "
             r"\(boot\.cfg line 2\)$",
             r'^root: hello: cap log: vcon allows only rights from "rws" ',
             r"^root: hello: cpus: only CPU 0 can run programs yet"),
