@@ -8,11 +8,10 @@
 #include <kernel/sched.h>
 #include <kernel/task.h>
 
-#define PRIORITIES 256
 #define SCHED_SLICE_US 10000
 
-static struct thread *queue_head[PRIORITIES];
-static uint64_t nonempty[PRIORITIES / 64]; /* bit p: queue p has threads */
+struct thread *sched_queue_head[SCHED_PRIORITIES];
+uint64_t sched_nonempty[SCHED_PRIORITIES / 64]; /* bit p: queue p has threads */
 int sched_top = -1;                         /* highest non-empty queue, -1 if none */
 struct thread *sched_running;
 /*
@@ -52,9 +51,9 @@ void sched_drop(struct thread *t)
 /* The highest priority with a queued thread, or -1. */
 static int highest_ready(void)
 {
-	for (int w = PRIORITIES / 64 - 1; w >= 0; w--)
-		if (nonempty[w])
-			return w * 64 + (int)high_bit64(nonempty[w]);
+	for (int w = SCHED_PRIORITIES / 64 - 1; w >= 0; w--)
+		if (sched_nonempty[w])
+			return w * 64 + (int)high_bit64(sched_nonempty[w]);
 	return -1;
 }
 
@@ -63,23 +62,9 @@ static bool queued(const struct thread *t)
 	return t->rq_next != 0;
 }
 
-/* Put t at the tail of its priority's queue. */
 static void enqueue(struct thread *t)
 {
-	struct thread **head = &queue_head[t->priority];
-
-	if (!*head) {
-		t->rq_next = t->rq_prev = t;
-		*head = t;
-		nonempty[t->priority / 64] |= 1UL << (t->priority % 64);
-		if (t->priority > sched_top)
-			sched_top = t->priority;
-		return;
-	}
-	t->rq_next = *head;
-	t->rq_prev = (*head)->rq_prev;
-	t->rq_prev->rq_next = t;
-	(*head)->rq_prev = t;
+	sched_enqueue(t);
 }
 
 /*
@@ -102,13 +87,13 @@ static void preempt(void)
 
 void sched_remove(struct thread *t)
 {
-	struct thread **head = &queue_head[t->priority];
+	struct thread **head = &sched_queue_head[t->priority];
 
 	if (!queued(t))
 		return;
 	if (t->rq_next == t) {
 		*head = 0;
-		nonempty[t->priority / 64] &= ~(1UL << (t->priority % 64));
+		sched_nonempty[t->priority / 64] &= ~(1UL << (t->priority % 64));
 		if (t->priority == sched_top)
 			sched_top = highest_ready();
 	} else {
@@ -196,7 +181,7 @@ static struct thread *pick(void)
 	p = sched_top;
 	if (p < 0)
 		return 0;
-	struct thread *t = queue_head[p];
+	struct thread *t = sched_queue_head[p];
 
 	sched_remove(t);
 	return t;

@@ -14,6 +14,7 @@
 
 #include <kernel/cspace.h>
 #include <kernel/gate.h>
+#include <kernel/irq.h>
 #include <kernel/sched.h>
 #include <kernel/task.h>
 #include <kernel/thread.h>
@@ -65,6 +66,37 @@ static inline struct thread *fastpath_kobject_info(struct thread *t, struct cap_
 	return t;
 }
 
+/*
+ * Irq trigger to a handler in an open wait that outranks the caller:
+ * deliver and switch at once (a driver or timer thread signalling a
+ * higher-priority handler). Everything else on an Irq takes the general path.
+ */
+static inline struct thread *fastpath_irq_trigger(struct thread *t, struct cap_slot *s,
+						  vireo_tag_t tag)
+{
+	struct irq *irq = (struct irq *)s->obj;
+	struct thread *h = irq->thread;
+	uint64_t *r = t->regs.regs;
+
+	if (unlikely(vireo_tag_label(tag) != VIREO_PROTO_IRQ || vireo_tag_words(tag) == 0 ||
+		     r[REG_A4] != VIREO_IRQ_TRIGGER || !(s->rights & VIREO_CAP_SEND) ||
+		     irq->masked || irq->pending || !h || h->state != THREAD_RECV_BLOCKED ||
+		     h->reply_from || h->recv_from ||
+		     h->timeout.armed || h->priority <= t->priority || (int)h->priority < sched_top))
+		return 0;
+
+	/* Point of no return: the caller's call is answered, the handler gets the Irq. */
+	r[REG_A0] = VIREO_OK;
+	r[REG_A1] = vireo_tag(VIREO_PROTO_IRQ, 0, 0);
+	h->regs.regs[REG_A0] = VIREO_OK;
+	h->regs.regs[REG_A1] = vireo_tag(VIREO_PROTO_IRQ, 0, 0);
+	h->regs.regs[REG_A2] = irq->label;
+	h->state = THREAD_READY;
+	irq->masked = true;
+	sched_enqueue(t); /* the caller stays ready behind the handler */
+	return h;
+}
+
 static inline struct thread *fastpath_call(struct thread *t)
 {
 	vireo_cap_t sel = t->regs.regs[REG_A0];
@@ -82,8 +114,9 @@ static inline struct thread *fastpath_call(struct thread *t)
 	s = &l2[sel & (CSPACE_L2_SLOTS - 1)];
 	if (unlikely(!s->obj))
 		return 0;
-	if (s->obj->kind != VIREO_KIND_IPC_GATE)
-		return fastpath_kobject_info(t, s, tag);
+	if (unlikely(s->obj->kind != VIREO_KIND_IPC_GATE))
+		return s->obj->kind == VIREO_KIND_IRQ ? fastpath_irq_trigger(t, s, tag)
+						      : fastpath_kobject_info(t, s, tag);
 	/* A gate we may send through, no timeout to arm for the reply. */
 	if (unlikely(!(s->rights & VIREO_CAP_SEND) || gate_is_management(tag, s->rights) ||
 		     (t->regs.regs[REG_A3] >> 32) != VIREO_TIMEOUT_NEVER))

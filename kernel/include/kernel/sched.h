@@ -50,6 +50,30 @@ static inline int sched_top_priority(void)
 extern struct thread *sched_running;
 extern const struct vmspace *sched_active_vm;
 
+/* The ready queues (kernel/sched.c); inline users below. */
+#define SCHED_PRIORITIES 256
+extern struct thread *sched_queue_head[SCHED_PRIORITIES];
+extern uint64_t sched_nonempty[SCHED_PRIORITIES / 64];
+
+/* Put t (ready, not queued) at the tail of its priority's queue. */
+static inline void sched_enqueue(struct thread *t)
+{
+	struct thread **head = &sched_queue_head[t->priority];
+
+	if (!*head) {
+		t->rq_next = t->rq_prev = t;
+		*head = t;
+		sched_nonempty[t->priority / 64] |= 1UL << (t->priority % 64);
+		if (t->priority > sched_top)
+			sched_top = t->priority;
+		return;
+	}
+	t->rq_next = *head;
+	t->rq_prev = (*head)->rq_prev;
+	t->rq_prev->rq_next = t;
+	(*head)->rq_prev = t;
+}
+
 /*
  * Make `next`, which the fast path made ready (it was blocked in a system
  * call, it is not queued), the running thread in its address space; the

@@ -192,3 +192,41 @@ VTEST(irq_wakes_a_blocked_receiver)
 	EXPECT_ST(vireo_kobject_delete(w.irq), VIREO_OK);
 	return true;
 }
+
+/* A trigger wakes a higher-priority handler at once: it has run when the trigger returns. */
+struct fast_irq {
+	vireo_cap_t irq;
+	volatile unsigned handled;
+	volatile vireo_word_t label;
+};
+
+static void eager_handler(void *arg)
+{
+	struct fast_irq *f = arg;
+
+	for (int i = 0; i < 3; i++) {
+		struct vireo_ret r = vireo_wait(VIREO_TIMEOUT_NEVER);
+
+		f->label = r.label;
+		f->handled++;
+		vireo_irq_op(f->irq, VIREO_IRQ_UNMASK);
+	}
+}
+
+VTEST(irq_trigger_runs_a_higher_priority_handler_at_once)
+{
+	static struct fast_irq f;
+	vireo_cap_t t;
+
+	f.irq = vt_sel();
+	f.handled = 0;
+	EXPECT_ST(vireo_factory_create_irq(VIREO_SEL_FACTORY, f.irq), VIREO_OK);
+	EXPECT(vt_thread_at(&t, eager_handler, &f, VT_PRIORITY + 1));
+	EXPECT_ST(vireo_irq_bind(f.irq, t, 0x330), VIREO_OK);
+	for (unsigned i = 1; i <= 3; i++) {
+		EXPECT_ST(vireo_irq_op(f.irq, VIREO_IRQ_TRIGGER), VIREO_OK);
+		EXPECT(f.handled == i && f.label == 0x330);
+	}
+	EXPECT_ST(vireo_kobject_delete(f.irq), VIREO_OK);
+	return true;
+}
