@@ -4,8 +4,24 @@
 vireo_word_t fastpath_call_op = VIREO_IPC_CALL;
 vireo_word_t fastpath_reply_wait_op = VIREO_IPC_REPLY_WAIT;
 
+static bool off_at_boot;
+
 void fastpath_disable(void)
 {
 	fastpath_call_op = ~(vireo_word_t)0;
 	fastpath_reply_wait_op = ~(vireo_word_t)0;
+}
+
+void fastpath_disable_for_good(void)
+{
+	off_at_boot = true;
+	fastpath_disable();
+}
+
+void fastpath_enable(void)
+{
+	if (off_at_boot)
+		return;
+	fastpath_call_op = VIREO_IPC_CALL;
+	fastpath_reply_wait_op = VIREO_IPC_REPLY_WAIT;
 }

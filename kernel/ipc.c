@@ -1,5 +1,6 @@
 /* Message passing (see kernel/ipc.h). */
 #include <kernel/arch.h>
+#include <kernel/debugger.h>
 #include <kernel/fault.h>
 #include <kernel/gate.h>
 #include <kernel/ipc.h>
@@ -230,6 +231,8 @@ static bool deliver(struct thread *s, struct thread *r, vireo_word_t label, bool
 		wake(s, st);
 		return false;
 	}
+	if (unlikely(debugger_tracing))
+		debugger_trace_ipc(s, r, label, sent_tag(s));
 	wake(r, VIREO_OK);
 	if (call) {
 		/*
@@ -305,6 +308,8 @@ bool ipc_reply(struct thread *t)
 		return false;
 	}
 	st = transfer(t, c, 0);
+	if (unlikely(debugger_tracing) && st == VIREO_OK)
+		debugger_trace_ipc(t, c, 0, sent_tag(t));
 	if (st != VIREO_OK) {
 		thread_set_status(t, st);
 		wake(c, VIREO_E_CANCELED);

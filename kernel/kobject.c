@@ -3,6 +3,7 @@
 #include <kernel/cspace.h>
 #include <kernel/factory.h>
 #include <kernel/gate.h>
+#include <kernel/debugger.h>
 #include <kernel/icu.h>
 #include <kernel/irq.h>
 #include <kernel/kobject.h>
@@ -21,12 +22,15 @@ static const struct kobject_ops *const kind_ops[VIREO_KIND_COUNT] = {
 	[VIREO_KIND_SCHEDULER] = &scheduler_ops,
 	[VIREO_KIND_PLATFORM] = &platform_ops,
 	[VIREO_KIND_ICU] = &icu_ops,
+	[VIREO_KIND_DEBUGGER] = &debugger_ops,
 };
 
 const struct kobject_ops *kobject_ops_of(enum vireo_kind kind)
 {
 	return kind < VIREO_KIND_COUNT ? kind_ops[kind] : 0;
 }
+
+struct kobject *kobject_all;
 
 void kobject_init(struct kobject *obj, enum vireo_kind kind)
 {
@@ -36,6 +40,22 @@ void kobject_init(struct kobject *obj, enum vireo_kind kind)
 	obj->caps = 0;
 	obj->factory = 0;
 	obj->charged = 0;
+	obj->name[0] = 0;
+	obj->all_prev = 0;
+	obj->all_next = kobject_all;
+	if (kobject_all)
+		kobject_all->all_prev = obj;
+	kobject_all = obj;
+}
+
+static void unlist(struct kobject *obj)
+{
+	if (obj->all_prev)
+		obj->all_prev->all_next = obj->all_next;
+	else
+		kobject_all = obj->all_next;
+	if (obj->all_next)
+		obj->all_next->all_prev = obj->all_prev;
 }
 
 void kobject_put(struct kobject *obj)
@@ -53,6 +73,8 @@ void kobject_put(struct kobject *obj)
 				return;
 		}
 	}
+	if (obj->factory)
+		unlist(obj); /* boot objects are never released */
 	kind_ops[obj->kind]->release(obj);
 }
 

@@ -9,7 +9,10 @@
 #include <kernel/cpio.h>
 #include <kernel/crc32.h>
 #include <kernel/fastpath.h>
+#include <kernel/debugger.h>
+#include <kernel/icu.h>
 #include <kernel/kmain.h>
+#include <kernel/platform.h>
 #include <kernel/ktest.h>
 #include <kernel/pages.h>
 #include <kernel/root.h>
@@ -132,12 +135,18 @@ noreturn_fn void kernel_main(const struct boot_info *bi)
 
 	kernel_boot_info = bi;
 	clock_init(bi->timebase_hz);
+	/* The objects there is one of exist from the start (the debugger lists them). */
+	vcon_boot();
+	scheduler_boot();
+	platform_boot();
+	icu_boot();
+	debugger_boot();
 	print_banner(bi);
 	list_archive(bi);
 	run_selftests(bi);
 	crash_if_asked(bi);
 	if (cmdline_find(bi->bootargs, "nofastpath", &v))
-		fastpath_disable();
+		fastpath_disable_for_good();
 	if (root_start(bi))
 		sched_exit();
 	if (cmdline_find(bi->bootargs, "poweroff", &v))

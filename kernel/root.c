@@ -8,6 +8,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/cpio.h>
+#include <kernel/debugger.h>
 #include <kernel/elf.h>
 #include <kernel/icu.h>
 #include <kernel/factory.h>
@@ -160,7 +161,9 @@ static bool install_caps(struct task *t, struct thread *th)
 		       VIREO_OK &&
 	       cspace_insert(&t->cspace, VIREO_SEL_PLATFORM, platform_boot(), VIREO_CAP_ALL) ==
 		       VIREO_OK &&
-	       cspace_insert(&t->cspace, VIREO_SEL_ICU, icu_boot(), VIREO_CAP_ALL) == VIREO_OK;
+	       cspace_insert(&t->cspace, VIREO_SEL_ICU, icu_boot(), VIREO_CAP_ALL) == VIREO_OK &&
+	       cspace_insert(&t->cspace, VIREO_SEL_DEBUGGER, debugger_boot(), VIREO_CAP_ALL) ==
+		       VIREO_OK;
 }
 
 static bool build_root(const struct boot_info *bi, const struct cpio_entry *e,

@@ -6,6 +6,7 @@
  */
 #include <kernel/arch.h>
 #include <kernel/cspace.h>
+#include <kernel/debugger.h>
 #include <kernel/irq.h>
 #include <kernel/task.h>
 #include <kernel/thread.h>
@@ -33,6 +34,10 @@ void vcon_input_poll(void)
 	bool got = false;
 
 	while ((c = arch_console_getc()) >= 0) {
+		if (c == DEBUGGER_KEY) {
+			debugger_enter("Ctrl-] on the console");
+			continue;
+		}
 		if (input_count < INPUT_RING) {
 			input[(input_head + input_count++) % INPUT_RING] = (uint8_t)c;
 			got = true;

@@ -12,6 +12,7 @@
 #define VIREO_SEL_SCHEDULER 6 /* the root task: the Scheduler */
 #define VIREO_SEL_PLATFORM 7  /* the root task: Platform_control */
 #define VIREO_SEL_ICU 8       /* the root task: the Icu */
+#define VIREO_SEL_DEBUGGER 9  /* the root task: the kernel Debugger */
 #define VIREO_SEL_FIRST_FREE 16
 
 #endif

@@ -17,6 +17,7 @@
 #define VIREO_PROTO_SCHEDULER (-8)
 #define VIREO_PROTO_PLATFORM (-9)
 #define VIREO_PROTO_ICU (-10)
+#define VIREO_PROTO_DEBUGGER (-11)
 /* Messages the kernel sends on a thread's behalf. */
 #define VIREO_PROTO_PAGE_FAULT (-16)
 #define VIREO_PROTO_EXCEPTION (-17)
@@ -33,6 +34,7 @@ enum vireo_kind {
 	VIREO_KIND_SCHEDULER = 7,
 	VIREO_KIND_PLATFORM = 8,
 	VIREO_KIND_ICU = 9,
+	VIREO_KIND_DEBUGGER = 10,
 	VIREO_KIND_COUNT
 };
 
@@ -165,6 +167,17 @@ enum {
 	VIREO_ICU_UNBIND = 2,
 	/* -> MR0 number of sources. Needs READ. */
 	VIREO_ICU_INFO = 3,
+};
+
+/*
+ * VIREO_PROTO_DEBUGGER operations (the one Debugger). The kernel debugger
+ * runs on the serial console; Ctrl-] typed there enters it too.
+ */
+enum {
+	/* MR1 selector of any object, MR2.. its name (up to 15 bytes, packed). Needs WRITE. */
+	VIREO_DEBUGGER_NAME = 1,
+	/* Stop the system in the kernel debugger until its 'g' command. Needs WRITE. */
+	VIREO_DEBUGGER_ENTER = 2,
 };
 
 /* VIREO_PROTO_VCON operations. */

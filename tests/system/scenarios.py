@@ -222,6 +222,13 @@ SCENARIOS = [
              archive_bytes=motd_only_archive,
              send=[(r"^idle: ", b"q")],
              expect=[r"^idle: nothing to run", r"^Vireo: powering off$"]),
+    Scenario("debugger-key-on-console", append="",
+             archive_bytes=motd_only_archive,
+             send=[(r"^idle: ", b"\x1d"), (r"^vdb: Ctrl-\] on the console", b"o\rg\r"),
+                   (r"^vdb: continuing$", b"q")],
+             expect=[r"^vdb: Ctrl-\] on the console; \? for help$",
+                     r"^  0x[0-9a-f]+ debugger +- +refs \d+$",
+                     r"^vdb: continuing$", r"^Vireo: powering off$"]),
     Scenario("root-demo-then-q-powers-off", append="",
              send=[(r"^idle: the root task ended", b"q")],
              expect=[r"^root: all programs ended$", r"^Vireo: root task ended$",
@@ -251,6 +258,25 @@ SCENARIOS = [
              append="root=vtest vtest=interactive_console_input_interrupt poweroff",
              send=[(r"^vtest: type a line$", b"hello")],
              tap=True, expect=[r'^# got "hello"$', r"^vtest: done, 0 failed$"]),
+    # The kernel debugger over the serial line, entered through its object.
+    Scenario("vtest-kernel-debugger", archive="tests",
+             append="root=vtest vtest=interactive_kernel_debugger poweroff",
+             send=[(r"^vdb: entered through the Debugger object",
+                    b"t\rh\rc vtest\rm 0x80200000 32\rm 0x80000000\rT\rg\r"),
+                   (r"^vdb: entered through the Debugger object", b"i\rU\rg\r")],
+             tap=True, expect=[
+                 r"^  0x[0-9a-f]+ task +vtest +refs \d+$",
+                 r"^  0x[0-9a-f]+ vtest-main +ready +cpu 0 prio +10 .* task vtest \(running\)$",
+                 r"^      1 task +vtest +rights 0xf$",
+                 r"^  0x080200000:( [0-9a-f]{2}){16}$",
+                 r"^  0x80000000: not RAM$",
+                 r"^  tracing on$",
+                 r"^vdb: continuing$",
+                 r"^  tracing on; last 2 IPCs, oldest first$",
+                 r"^  0x[0-9a-f]+ -> 0x[0-9a-f]+ label 0x5af words 0 items 0$",
+                 r"^  0x[0-9a-f]+ -> 0x[0-9a-f]+ label 0x0 words 0 items 0$",
+                 r"^  tracing off$",
+                 r"^vtest: done, 0 failed$"]),
     # The same suite with the IPC fast path off: both paths must agree.
     Scenario("vtest-all-slowpath", archive="tests",
              append="root=vtest nofastpath poweroff",
@@ -310,10 +336,10 @@ SCENARIOS = [
             r"^root: gone: nothere: not found in archive$"),
         forbid=FAILURES + NOTHING_STARTED),
     Scenario("root-caps-cpus-refused", archive_bytes=root_archive(
-        "start hello\n    cap dbg debugger\n    cpus 0-1\n"
+        "start hello\n    cap arc archive\n    cpus 0-1\n"
         "    cap log vcon rights=rwsd\n"),
         expect=root_refuses(
-            r"^root: hello: cap dbg: debugger is not available yet "
+            r"^root: hello: cap arc: archive is not available yet "
             r"\(boot\.cfg line 2\)$",
             r'^root: hello: cap log: vcon allows only rights from "rws" ',
             r"^root: hello: cpus: only CPU 0 can run programs yet"),

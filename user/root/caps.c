@@ -12,6 +12,7 @@ static unsigned allowed(enum bootcfg_source s)
 	case BOOTCFG_SRC_SCHEDULER:
 	case BOOTCFG_SRC_PLATFORM:
 	case BOOTCFG_SRC_ICU:
+	case BOOTCFG_SRC_DEBUGGER:
 		return VIREO_CAP_READ | VIREO_CAP_WRITE | VIREO_CAP_SEND;
 	case BOOTCFG_SRC_GATE:
 		return VIREO_CAP_SEND;

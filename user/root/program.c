@@ -77,6 +77,8 @@ static vireo_cap_t cap_source(const struct program *p, const struct bootcfg_cap 
 		return VIREO_SEL_PLATFORM;
 	case BOOTCFG_SRC_ICU:
 		return VIREO_SEL_ICU;
+	case BOOTCFG_SRC_DEBUGGER:
+		return VIREO_SEL_DEBUGGER;
 	case BOOTCFG_SRC_GATE:
 		server = &root_program[c->server];
 		return program_sel(server, PROGRAM_SERVICE_GATE +

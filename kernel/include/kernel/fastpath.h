@@ -20,8 +20,11 @@
 #include <kernel/thread.h>
 #include <vireo/syscall.h>
 
-/* Turn the fast path off (boot option, for comparing both paths). */
+/* Turn the fast path off for a while (the debugger's IPC tracing) and on again. */
 void fastpath_disable(void);
+void fastpath_enable(void);
+/* Turn it off for good (the `nofastpath` boot option, for comparing both paths). */
+void fastpath_disable_for_good(void);
 
 /* The operations taken fast; fastpath_disable() sets them to values no call has. */
 extern vireo_word_t fastpath_call_op, fastpath_reply_wait_op;

@@ -27,6 +27,8 @@ struct factory;
 struct thread;
 struct msg;
 
+#define KOBJECT_NAME 16
+
 struct kobject {
 	enum vireo_kind kind;
 	bool dead;
@@ -34,7 +36,12 @@ struct kobject {
 	struct cap_slot *caps;   /* list of slots naming this object */
 	struct factory *factory; /* whose quota paid for it; NULL for boot objects */
 	size_t charged;          /* bytes charged to that quota */
+	struct kobject *all_next, *all_prev; /* every live object, for the debugger */
+	char name[KOBJECT_NAME]; /* set through the Debugger; "" if none */
 };
+
+/* The list of every object that exists (newest first). */
+extern struct kobject *kobject_all;
 
 /* What each kind of object does. */
 struct kobject_ops {

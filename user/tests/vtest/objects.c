@@ -1,4 +1,6 @@
 /* Capabilities, generic operations, factories and quotas. */
+#include <string.h>
+
 #include "vtest.h"
 
 VTEST(null_invocation_reports_kind_and_rights)
@@ -248,5 +250,53 @@ VTEST(kobject_info_edge_cases)
 			       0, mr);
 	EXPECT_ST(r.status, VIREO_OK);
 	EXPECT(mr[0] == VIREO_KIND_VCON);
+	return true;
+}
+
+static enum vireo_status name(vireo_cap_t cap, const char *n)
+{
+	vireo_word_t *m = vireo_utcb()->mr;
+	size_t len = strlen(n);
+
+	m[0] = VIREO_DEBUGGER_NAME;
+	m[1] = cap;
+	memset(&m[2], 0, 16);
+	memcpy(&m[2], n, len < 15 ? len : 15);
+	return vireo_invoke(VIREO_SEL_DEBUGGER, VIREO_PROTO_DEBUGGER, 4);
+}
+
+static enum vireo_status enter_debugger(void)
+{
+	vireo_utcb()->mr[0] = VIREO_DEBUGGER_ENTER;
+	return vireo_invoke(VIREO_SEL_DEBUGGER, VIREO_PROTO_DEBUGGER, 1);
+}
+
+/* Answers one call. */
+static void answer_once(void *arg)
+{
+	(void)arg;
+	vireo_wait(VIREO_TIMEOUT_NEVER);
+	vireo_reply(vireo_tag(0, 0, 0));
+}
+
+/*
+ * The kernel debugger, driven over the serial line by the test runner
+ * (scenario vtest-kernel-debugger): objects named here must show up, and
+ * with tracing on, the call and reply below appear in the IPC trace.
+ */
+VTEST(interactive_kernel_debugger)
+{
+	vireo_cap_t gate = vt_sel(), server;
+
+	EXPECT_ST(name(VIREO_SEL_TASK, "vtest"), VIREO_OK);
+	EXPECT_ST(name(VIREO_SEL_THREAD, "vtest-main"), VIREO_OK);
+	EXPECT(vt_thread(&server, answer_once, 0));
+	EXPECT_ST(name(server, "answerer"), VIREO_OK);
+	EXPECT_ST(vireo_factory_create_gate(VIREO_SEL_FACTORY, gate, server, 0x5a0), VIREO_OK);
+	vt_sleep_us(200); /* the answerer waits */
+	EXPECT_ST(enter_debugger(), VIREO_OK); /* the runner turns tracing on there */
+	EXPECT_ST(vireo_call(gate, vireo_tag(0, 0, 0), 0).status, VIREO_OK);
+	EXPECT_ST(enter_debugger(), VIREO_OK); /* and shows the trace, tracing off */
+	EXPECT_ST(vireo_kobject_delete(gate), VIREO_OK);
 	return true;
 }
