@@ -183,6 +183,11 @@ static enum vireo_status thread_invoke(struct kobject *obj, unsigned rights,
 		return thread_control(t, caller, m);
 	case VIREO_THREAD_EX_REGS:
 		return thread_ex_regs(t, m);
+	case VIREO_THREAD_YIELD:
+		if (t != caller)
+			return VIREO_E_ARG;
+		sched_yield();
+		return VIREO_OK;
 	default:
 		return VIREO_E_OP;
 	}

@@ -87,6 +87,11 @@ enum {
 	VIREO_THREAD_CONTROL = 2,
 	/* MR1 ip, MR2 sp (~0 = leave unchanged) -> MR0 old ip, MR1 old sp; starts the thread. */
 	VIREO_THREAD_EX_REGS = 3,
+	/*
+	 * On the caller's own thread: give the CPU to the next ready thread of
+	 * the same priority (none: return at once). Needs WRITE.
+	 */
+	VIREO_THREAD_YIELD = 4,
 };
 
 #define VIREO_THREAD_CTL_PAGER 0x1u

@@ -171,6 +171,60 @@ static bool irq_latency(void)
 	return vireo_kobject_delete(thread) == VIREO_OK && vireo_kobject_delete(irq_cap) == VIREO_OK;
 }
 
+/*
+ * Thread switch on yield: two threads of one priority yield to each other;
+ * the first counts the instructions over all their switches.
+ */
+struct yielder {
+	vireo_cap_t self;
+	unsigned rounds;
+	volatile uint64_t start, end;
+	volatile bool done;
+};
+
+static struct yielder yield_a, yield_b;
+static char yield_stack_b[16384] __attribute__((aligned(16)));
+
+static void yield_loop(void *arg)
+{
+	struct yielder *y = arg;
+
+	y->start = instret();
+	for (unsigned i = 0; i < y->rounds; i++)
+		vireo_thread_yield(y->self);
+	y->end = instret();
+	y->done = true;
+}
+
+static bool yield_switch(void)
+{
+	vireo_cap_t ta = next_sel++, tb = next_sel++, wait = next_sel++;
+	uintptr_t ua = SAME_UTCB + 2048, ub = SAME_UTCB + 3072;
+	unsigned n = bench_rounds;
+
+	yield_a = (struct yielder){ ta, n, 0, 0, false };
+	yield_b = (struct yielder){ tb, n + 1, 0, 0, false };
+	if (vireo_factory_create_thread(VIREO_SEL_FACTORY, ta) != VIREO_OK ||
+	    vireo_factory_create_thread(VIREO_SEL_FACTORY, tb) != VIREO_OK ||
+	    vireo_thread_bind(ta, VIREO_SEL_TASK, ua) != VIREO_OK ||
+	    vireo_thread_bind(tb, VIREO_SEL_TASK, ub) != VIREO_OK ||
+	    vireo_thread_control(ta, VIREO_THREAD_CTL_PRIORITY, 0, 0, 5) != VIREO_OK ||
+	    vireo_thread_control(tb, VIREO_THREAD_CTL_PRIORITY, 0, 0, 5) != VIREO_OK ||
+	    vireo_factory_create_gate(VIREO_SEL_FACTORY, wait, VIREO_CAP_INVALID, 0) != VIREO_OK ||
+	    vireo_thread_run(ta, ta, ua, yield_loop, &yield_a, server_stack,
+			     sizeof(server_stack)) != VIREO_OK ||
+	    vireo_thread_run(tb, tb, ub, yield_loop, &yield_b, yield_stack_b,
+			     sizeof(yield_stack_b)) != VIREO_OK)
+		return false;
+	/* Sleep (a closed receive nobody answers) while they take turns. */
+	while (!yield_a.done)
+		vireo_recv(wait, vireo_timeout_ns(10000000));
+	/* a's loop spans 2n switches: each of its yields and each of b's. */
+	printf("bench: thread_switch_on_yield %lu\n",
+	       (unsigned long)((yield_a.end - yield_a.start + n) / (2 * n)));
+	return vireo_kobject_delete(wait) == VIREO_OK;
+}
+
 /* Map `log2` bytes from MAP_SRC into another task and unmap them again. */
 static bool map_unmap(const char *name, vireo_cap_t task, unsigned log2)
 {
@@ -212,7 +266,7 @@ int main(int argc, char **argv)
 	if (r)
 		bench_rounds = (unsigned)strtoul(r + 7, 0, 10);
 	if (!null_invocation() || !ipc_same_task() || !ipc_two_tasks() || !irq_latency() ||
-	    (!r && !mapping())) {
+	    !yield_switch() || (!r && !mapping())) {
 		printf("bench: failed\n");
 		return 1;
 	}

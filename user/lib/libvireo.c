@@ -167,6 +167,12 @@ enum vireo_status vireo_thread_control(vireo_cap_t thread, unsigned which, vireo
 	return vireo_invoke(thread, VIREO_PROTO_THREAD, 5);
 }
 
+enum vireo_status vireo_thread_yield(vireo_cap_t self)
+{
+	mr()[0] = VIREO_THREAD_YIELD;
+	return vireo_invoke(self, VIREO_PROTO_THREAD, 1);
+}
+
 enum vireo_status vireo_thread_ex_regs(vireo_cap_t thread, uintptr_t ip, uintptr_t sp,
 				       uintptr_t *old_ip, uintptr_t *old_sp)
 {

@@ -155,6 +155,8 @@ enum vireo_status vireo_task_cap_info(vireo_cap_t task, vireo_cap_t sel, unsigne
 enum vireo_status vireo_thread_bind(vireo_cap_t thread, vireo_cap_t task, uintptr_t utcb);
 enum vireo_status vireo_thread_control(vireo_cap_t thread, unsigned which, vireo_cap_t pager,
 				       vireo_cap_t exc_handler, unsigned priority);
+/* Give the CPU to the next ready thread of the same priority (self: the caller's own cap). */
+enum vireo_status vireo_thread_yield(vireo_cap_t self);
 enum vireo_status vireo_thread_ex_regs(vireo_cap_t thread, uintptr_t ip, uintptr_t sp,
 				       uintptr_t *old_ip, uintptr_t *old_sp);
 

@@ -32,6 +32,9 @@ void sched_handoff(struct thread *t);
 /* Set a thread's priority and time slice (µs, 0 = default), requeueing it if ready. */
 void sched_set_params(struct thread *t, uint8_t priority, uint32_t slice_us);
 
+/* The running thread gives up the rest of its slice to its equals. */
+void sched_yield(void);
+
 /* Timer ticks this hart spent idle. */
 uint64_t sched_idle_ticks(void);
 

@@ -105,3 +105,44 @@ VTEST(platform_control_needs_write)
 	EXPECT_ST(vireo_platform_op(VIREO_SEL_PLATFORM, 77), VIREO_E_OP);
 	return true;
 }
+
+struct ping {
+	vireo_cap_t self;
+	volatile unsigned *log;
+	volatile unsigned *n;
+	unsigned id;
+};
+
+static void yielder(void *arg)
+{
+	struct ping *p = arg;
+
+	for (int i = 0; i < 3; i++) {
+		p->log[(*p->n)++] = p->id;
+		vireo_thread_yield(p->self);
+	}
+}
+
+VTEST(sched_yield_alternates_equals)
+{
+	static volatile unsigned log[16], n;
+	static struct ping a, b;
+	vireo_cap_t ta, tb;
+	static const unsigned want[6] = { 1, 2, 1, 2, 1, 2 };
+
+	n = 0;
+	a = (struct ping){ 0, log, &n, 1 };
+	b = (struct ping){ 0, log, &n, 2 };
+	/* Below us: they start only when we sleep, then share the CPU by yielding. */
+	EXPECT(vt_thread_at(&ta, yielder, &a, VT_PRIORITY - 1));
+	EXPECT(vt_thread_at(&tb, yielder, &b, VT_PRIORITY - 1));
+	a.self = ta;
+	b.self = tb;
+	vt_sleep_us(2000);
+	EXPECT(n == 6);
+	for (unsigned i = 0; i < 6; i++)
+		EXPECT(log[i] == want[i]);
+	EXPECT_ST(vireo_thread_yield(VIREO_SEL_THREAD), VIREO_OK); /* nobody equal: returns */
+	EXPECT_ST(vireo_thread_yield(VIREO_SEL_FACTORY), VIREO_E_PROTOCOL);
+	return true;
+}
