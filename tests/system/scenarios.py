@@ -277,6 +277,10 @@ SCENARIOS = [
                  r"^  0x[0-9a-f]+ -> 0x[0-9a-f]+ label 0x0 words 0 items 0$",
                  r"^  tracing off$",
                  r"^vtest: done, 0 failed$"]),
+    # Timer accuracy where time is deterministic (one instruction, one ns).
+    Scenario("vtest-icount-timer-accuracy", archive="tests",
+             append="root=vtest vtest=icount_timer_accuracy poweroff", icount=0,
+             tap=True, expect=[r"^# worst lateness \d+ ticks", r"^vtest: done, 0 failed$"]),
     # The same suite with the IPC fast path off: both paths must agree.
     Scenario("vtest-all-slowpath", archive="tests",
              append="root=vtest nofastpath poweroff",

@@ -230,3 +230,33 @@ VTEST(irq_trigger_runs_a_higher_priority_handler_at_once)
 	EXPECT_ST(vireo_kobject_delete(f.irq), VIREO_OK);
 	return true;
 }
+
+/*
+ * Timer accuracy, meaningful only where time is deterministic: run under
+ * QEMU -icount (scenario vtest-icount-timer-accuracy; "all" leaves it out).
+ * An absolute one-shot must never fire early, and its handler must run
+ * within 10 microseconds of the deadline.
+ */
+VTEST(icount_timer_accuracy)
+{
+	uint64_t hz = vireo_boot_info->timebase_hz, worst = 0;
+	vireo_cap_t irq;
+
+	EXPECT(new_irq(&irq));
+	for (unsigned i = 1; i <= 20; i++) {
+		uint64_t deadline = vt_now() + i * hz / 10000, late;
+
+		EXPECT_ST(vireo_irq_set_timer(irq, VIREO_IRQ_TIMER_ABSOLUTE, deadline, 0), VIREO_OK);
+		EXPECT(receive_irq(irq, 1000000) == IRQ_LABEL);
+		late = vt_now() - deadline;
+		EXPECT((int64_t)late >= 0);
+		if (late > worst)
+			worst = late;
+		EXPECT_ST(vireo_irq_op(irq, VIREO_IRQ_UNMASK), VIREO_OK);
+	}
+	printf("# worst lateness %lu ticks (%lu ns)\n", (unsigned long)worst,
+	       (unsigned long)(worst * 1000000000 / hz));
+	EXPECT(worst * 100000 <= hz); /* 10 us */
+	EXPECT_ST(vireo_kobject_delete(irq), VIREO_OK);
+	return true;
+}
