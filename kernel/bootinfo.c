@@ -349,6 +349,26 @@ static bool hart_id_add(struct boot_info *bi, const struct fdt *fdt, struct fdt_
 	return true;
 }
 
+/* The phandle of the hart's local interrupt controller (its child node with "interrupt-controller"). */
+static bool hart_intc(struct boot_info *bi, const struct fdt *fdt, struct fdt_node cpu,
+		      struct parse_error *err)
+{
+	struct fdt_node child;
+	struct fdt_prop prop;
+	uint32_t *slot = &bi->hart_intc[bi->nharts - 1];
+
+	*slot = 0;
+	for (bool more = fdt_first_child(fdt, cpu, &child); more;
+	     more = fdt_next_sibling(fdt, child, &child)) {
+		if (!fdt_get_prop(fdt, child, "interrupt-controller", &prop))
+			continue;
+		if (fdt_get_prop(fdt, child, "phandle", &prop) && !fdt_prop_u32(&prop, slot, err))
+			return false;
+		break;
+	}
+	return true;
+}
+
 /* §3.7: one enabled cpu node; fold its features into the common ones. */
 static bool hart_add(struct boot_info *bi, const struct fdt *fdt, struct fdt_node cpu,
 		     struct parse_error *err)
@@ -357,7 +377,7 @@ static bool hart_add(struct boot_info *bi, const struct fdt *fdt, struct fdt_nod
 	enum bootinfo_mmu mmu;
 
 	if (!hart_id_add(bi, fdt, cpu, err) || !hart_isa(fdt, cpu, &isa, err) ||
-	    !hart_mmu(fdt, cpu, &mmu, err))
+	    !hart_mmu(fdt, cpu, &mmu, err) || !hart_intc(bi, fdt, cpu, err))
 		return false;
 	bi->all_harts_h = bi->all_harts_h && isa.h;
 	bi->all_harts_sstc = bi->all_harts_sstc && isa.sstc;
@@ -554,6 +574,39 @@ static bool parse_uart(struct boot_info *bi, const struct fdt *fdt, struct parse
 	return uart_fill(&bi->uart, fdt, node, err);
 }
 
+/*
+ * Which PLIC context is each hart's S mode: interrupts-extended lists, per
+ * context, the hart's interrupt controller and the cause it raises there
+ * (9: supervisor external interrupt, privileged spec §3.1.9).
+ */
+#define CAUSE_S_EXTERNAL 9u
+
+static bool plic_contexts(struct boot_info *bi, const struct fdt *fdt, struct fdt_node plic,
+			  struct parse_error *err)
+{
+	struct fdt_prop prop;
+
+	for (size_t i = 0; i < BOOTINFO_MAX_HARTS; i++)
+		bi->plic.s_context[i] = BOOTINFO_NO_CONTEXT;
+	if (!fdt_get_prop(fdt, plic, "interrupts-extended", &prop))
+		return true; /* no hart takes its interrupts */
+	if (prop.len % 8) {
+		parse_fail(err, "plic interrupts-extended is not (phandle, cause) pairs", prop.off);
+		return false;
+	}
+	for (uint32_t ctx = 0; ctx < prop.len / 8; ctx++) {
+		uint32_t phandle = fdt_load_be32(prop.data + 8 * ctx);
+		uint32_t cause = fdt_load_be32(prop.data + 8 * ctx + 4);
+
+		if (cause != CAUSE_S_EXTERNAL || phandle == 0)
+			continue;
+		for (size_t h = 0; h < bi->nharts; h++)
+			if (bi->hart_intc[h] == phandle)
+				bi->plic.s_context[h] = ctx;
+	}
+	return true;
+}
+
 static bool parse_plic(struct boot_info *bi, const struct fdt *fdt, struct parse_error *err)
 {
 	struct fdt_node node = fdt_root(fdt);
@@ -579,6 +632,8 @@ static bool parse_plic(struct boot_info *bi, const struct fdt *fdt, struct parse
 		parse_fail(err, "plic riscv,ndev out of range", prop.off);
 		return false;
 	}
+	if (!plic_contexts(bi, fdt, node, err))
+		return false;
 	bi->plic.present = true;
 	return true;
 }

@@ -93,17 +93,33 @@ noreturn_fn void arch_poweroff(void)
 	sbi_shutdown();
 }
 
+/* This hart's S-mode PLIC context, from the device tree; BOOTINFO_NO_CONTEXT if none. */
+static uint32_t plic_context(void)
+{
+	for (size_t i = 0; i < boot_info.nharts; i++)
+		if (hartid_val(boot_info.harts[i]) == hartid_val(arch_hart_this()))
+			return boot_info.plic.s_context[i];
+	return BOOTINFO_NO_CONTEXT;
+}
+
 /*
- * The PLIC, if the tree has one: S-mode context 2 * hart + 1, the layout of
- * the QEMU virt and SiFive platforms (each hart has an M and an S context).
- * The console UART's receive interrupt becomes the kernel's own line.
+ * The PLIC, if the tree has one and routes this hart's S-mode external
+ * interrupt through it. The console UART's receive interrupt becomes the
+ * kernel's own line.
  */
 static void intc_init(void)
 {
+	uint32_t ctx = plic_context();
+
 	if (!boot_info.plic.present)
 		return;
-	plic_init(mmu_map_io(boot_info.plic.reg), boot_info.plic.ndev,
-		  (unsigned)(2 * hartid_val(arch_hart_this()) + 1));
+	if (ctx == BOOTINFO_NO_CONTEXT) {
+		kprintf("plic: no S-mode context for hart %lu; no device interrupts\n",
+			hartid_val(arch_hart_this()));
+		boot_info.plic.present = false;
+		return;
+	}
+	plic_init(mmu_map_io(boot_info.plic.reg), boot_info.plic.ndev, ctx);
 	csr_set(sie, SIE_SEIE);
 	if (boot_info.uart.present && boot_info.uart.irq &&
 	    boot_info.uart.irq <= boot_info.plic.ndev) {

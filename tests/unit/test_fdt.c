@@ -1162,6 +1162,12 @@ static void check_qemu(const char *name, uint64_t mem, size_t nharts)
 	assert_int_equal(pa_val(bi.plic.reg.base), 0xc000000);
 	assert_int_equal(bi.plic.reg.size, 0x600000);
 	assert_int_equal(bi.plic.ndev, 96);
+	/* QEMU virt: context 2h is hart h's M mode, 2h + 1 its S mode. */
+	for (size_t h = 0; h < bi.nharts; h++) {
+		assert_int_not_equal(bi.hart_intc[h], 0);
+		assert_int_equal(bi.plic.s_context[h], 2 * hartid_val(bi.harts[h]) + 1);
+	}
+	assert_int_equal(bi.uart.irq, 10);
 	assert_int_equal(bi.nreserved, 0);
 	assert_false(bi.has_initrd);
 	assert_string_equal(bi.bootargs, "");

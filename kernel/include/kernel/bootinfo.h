@@ -41,10 +41,14 @@ struct bootinfo_uart {
 };
 
 /* The platform-level interrupt controller. */
+#define BOOTINFO_NO_CONTEXT UINT32_MAX
+
 struct bootinfo_plic {
 	bool present;
 	struct pa_range reg;
 	uint32_t ndev;           /* riscv,ndev: number of interrupt sources */
+	/* Per hart (same order as harts[]): its S-mode context, or BOOTINFO_NO_CONTEXT. */
+	uint32_t s_context[BOOTINFO_MAX_HARTS];
 };
 
 struct boot_info {
@@ -53,6 +57,7 @@ struct boot_info {
 	struct pa_range reserved[BOOTINFO_MAX_RESERVED]; /* non-empty, may overlap */
 	size_t nreserved;
 	hartid_t harts[BOOTINFO_MAX_HARTS];          /* distinct, in tree order */
+	uint32_t hart_intc[BOOTINFO_MAX_HARTS];      /* phandle of each hart's interrupt controller; 0: none */
 	size_t nharts;
 	bool all_harts_h;        /* every enabled hart has the H extension */
 	bool all_harts_sstc;     /* ... and Sstc */
