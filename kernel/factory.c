@@ -94,6 +94,7 @@ void factory_free_object(struct kobject *obj, size_t size)
 {
 	struct factory *f = obj->factory;
 
+	kobject_unlist(obj);
 	factory_uncharge(f, obj->charged);
 	kmem_free(obj, size);
 	kobject_put(&f->obj);

@@ -162,9 +162,16 @@ static void block(struct thread *t, uint32_t timeout)
 		return;
 	}
 	if ((timeout & VIREO_TIMEOUT_KIND_MASK) == VIREO_TIMEOUT_REL) {
-		uint64_t ns = (uint64_t)(timeout & 0xffff) << ((timeout >> 16) & 63);
+		uint64_t m = timeout & 0xffff, ticks, now = arch_time_now();
+		unsigned e = (timeout >> 16) & 63;
 
-		timer_arm(&t->timeout, arch_time_now() + clock_ticks_from_ns(ns), on_timeout);
+		/* A timeout too long to count (over about 584 years) never expires. */
+		if (m && e > 63 - high_bit64(m))
+			return;
+		ticks = clock_ticks_from_ns(m << e);
+		if (ticks > UINT64_MAX - now)
+			return;
+		timer_arm(&t->timeout, now + ticks, on_timeout);
 	}
 }
 
@@ -222,6 +229,23 @@ static vireo_word_t gate_label(struct ipc_gate *g, unsigned rights)
  * is ready too, or waits for r's reply if it called. On failure only s
  * learns of it (r keeps waiting).
  */
+/*
+ * Typed items can clear the last capability to either thread (a capability
+ * item landing on its slot): callers of deliver() hold a reference to both
+ * until they are done with them (hold()/unhold()).
+ */
+static void hold(struct thread *a, struct thread *b)
+{
+	kobject_get(&a->obj);
+	kobject_get(&b->obj);
+}
+
+static void unhold(struct thread *a, struct thread *b)
+{
+	kobject_put(&b->obj);
+	kobject_put(&a->obj);
+}
+
 static bool deliver(struct thread *s, struct thread *r, vireo_word_t label, bool call,
 		    uint32_t recv_timeout)
 {
@@ -279,8 +303,10 @@ void ipc_send(struct thread *t, struct ipc_gate *g, unsigned rights, bool call,
 		return;
 	}
 	if (accepts(r, g)) {
-		if (deliver(t, r, gate_label(g, rights), call, recv_timeout))
+		hold(t, r);
+		if (deliver(t, r, gate_label(g, rights), call, recv_timeout) && !r->obj.dead)
 			sched_handoff(r);
+		unhold(t, r);
 		return;
 	}
 	if (send_timeout == VIREO_TIMEOUT_ZERO) {
@@ -293,21 +319,15 @@ void ipc_send(struct thread *t, struct ipc_gate *g, unsigned rights, bool call,
 	t->send_then_recv = call;
 	kobject_get(&g->obj);
 	sendq_append(r, t);
-	/* a3 keeps both timeouts: the receive part of a call starts after the send. */
+	/* The receive half of a call gets its timeout when the send is done. */
+	t->call_recv_timeout = recv_timeout;
 	block(t, send_timeout);
 }
 
-bool ipc_reply(struct thread *t)
+static bool reply_held(struct thread *t, struct thread *c)
 {
-	struct thread *c = t->caller;
-	enum vireo_status st;
+	enum vireo_status st = transfer(t, c, 0);
 
-	t->caller = 0;
-	if (!c || c->state != THREAD_RECV_BLOCKED || c->reply_from != t) {
-		thread_set_status(t, VIREO_E_NO_REPLY);
-		return false;
-	}
-	st = transfer(t, c, 0);
 	if (unlikely(debugger_tracing) && st == VIREO_OK)
 		debugger_trace_ipc(t, c, 0, sent_tag(t));
 	if (st != VIREO_OK) {
@@ -320,6 +340,23 @@ bool ipc_reply(struct thread *t)
 	sched_ready(c);
 	thread_set_status(t, VIREO_OK);
 	return true;
+}
+
+bool ipc_reply(struct thread *t)
+{
+	struct thread *c = t->caller;
+	bool ok;
+
+	t->caller = 0;
+	if (!c || c->state != THREAD_RECV_BLOCKED || c->reply_from != t) {
+		thread_set_status(t, VIREO_E_NO_REPLY);
+		return false;
+	}
+	/* As in deliver(): the reply's items may clear the caller's last capability. */
+	kobject_get(&c->obj);
+	ok = reply_held(t, c);
+	kobject_put(&c->obj);
+	return ok;
 }
 
 static struct thread *find_sender(struct thread *r, struct kobject *from)
@@ -370,10 +407,12 @@ void ipc_receive(struct thread *t, struct kobject *from, uint32_t timeout)
 		sendq_remove(t, s);
 		timer_cancel(&s->timeout);
 		t->state = THREAD_RECV_BLOCKED; /* what deliver() expects of a receiver */
+		hold(s, t);
 		deliver(s, t, gate_label(g, s->send_rights), s->send_then_recv,
-			(uint32_t)(s->regs.regs[REG_A3] >> 32));
+			s->call_recv_timeout);
 		if (s->state == THREAD_READY)
 			sched_ready(s);
+		unhold(s, t);
 		kobject_put(&g->obj);
 		if (t->state == THREAD_READY)
 			return;

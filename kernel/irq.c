@@ -11,6 +11,8 @@
 #include <vireo/fpage.h>
 
 #define LABEL_RIGHTS_MASK 0xfu
+/* Shorter periods would let one timer take the CPU from every thread. */
+#define IRQ_MIN_PERIOD_US 100
 
 static void dequeue(struct irq *irq)
 {
@@ -86,6 +88,8 @@ static void unbind(struct irq *irq)
 {
 	if (!irq->thread)
 		return;
+	/* Its old thread, waiting only for this Irq, would wait for nothing. */
+	ipc_object_gone(&irq->obj);
 	dequeue(irq);
 	kobject_put(&irq->thread->obj);
 	irq->thread = 0;
@@ -94,9 +98,16 @@ static void unbind(struct irq *irq)
 static void on_timer(struct timer *tm)
 {
 	struct irq *irq = (struct irq *)((char *)tm - offsetof(struct irq, timer));
+	uint64_t now = arch_time_now(), next;
 
-	if (irq->period)
-		timer_arm(tm, tm->deadline + irq->period, on_timer);
+	if (irq->period) {
+		/* The next deadline after now: periods missed meanwhile are skipped, not replayed. */
+		next = tm->deadline + irq->period;
+		if (next <= now)
+			next = now + irq->period - (now - tm->deadline) % irq->period;
+		if (next > tm->deadline) /* no wrap-around: else the timer stops */
+			timer_arm(tm, next, on_timer);
+	}
 	irq_trigger(irq);
 }
 
@@ -130,7 +141,10 @@ static enum vireo_status irq_set_timer(struct irq *irq, struct msg *m)
 	uint64_t mode = msg_word(m, 1), when = msg_word(m, 2), period = msg_word(m, 3);
 	uint64_t now = arch_time_now();
 
-	if (msg_words(m) < 3 || (mode == VIREO_IRQ_TIMER_PERIODIC && (msg_words(m) < 4 || !period)))
+	if (msg_words(m) < 3 ||
+	    (mode == VIREO_IRQ_TIMER_PERIODIC &&
+	     (msg_words(m) < 4 || period < clock_ticks_from_us(IRQ_MIN_PERIOD_US) ||
+	      period > UINT64_MAX / 4)))
 		return VIREO_E_ARG;
 	switch (mode) {
 	case VIREO_IRQ_TIMER_RELATIVE:
@@ -206,7 +220,6 @@ static void irq_destroy(struct kobject *obj)
 
 	timer_cancel(&irq->timer);
 	icu_irq_gone(irq);
-	ipc_object_gone(obj);
 	unbind(irq);
 }
 

@@ -48,7 +48,7 @@ void kobject_init(struct kobject *obj, enum vireo_kind kind)
 	kobject_all = obj;
 }
 
-static void unlist(struct kobject *obj)
+void kobject_unlist(struct kobject *obj)
 {
 	if (obj->all_prev)
 		obj->all_prev->all_next = obj->all_next;
@@ -73,8 +73,6 @@ void kobject_put(struct kobject *obj)
 				return;
 		}
 	}
-	if (obj->factory)
-		unlist(obj); /* boot objects are never released */
 	kind_ops[obj->kind]->release(obj);
 }
 

@@ -119,6 +119,21 @@ static enum vireo_status clear_target(struct task *dst, uintptr_t va, unsigned o
 	return VIREO_OK;
 }
 
+/*
+ * Whether the source mapping n, or any mapping it derives from, lies in dst
+ * inside [va, va + size): clearing the target would then remove the source
+ * itself (onto itself, or onto an ancestor).
+ */
+static bool derived_from_target(const struct mapdb_node *n, const struct task *dst, uintptr_t va,
+				uint64_t size)
+{
+	for (; n; n = n->parent)
+		if (task_of(n) == dst && n->vaddr < va + size &&
+		    va < n->vaddr + mapdb_node_size(n))
+			return true;
+	return false;
+}
+
 static enum vireo_status grant_piece(struct task *src, const struct vm_mapping *m,
 				     struct task *dst, uintptr_t dva)
 {
@@ -194,8 +209,8 @@ enum vireo_status memmap_map(struct task *src, vireo_fpage_t fp, struct task *ds
 				    m.start + (PAGE_SIZE << m.order) - (base + off), m.order);
 		if (size - off < (PAGE_SIZE << order))
 			order = piece_order(base + off, dst_base + off, size - off, order);
-		if (src == dst && dst_base + off == base + off)
-			return VIREO_E_ARG; /* onto itself */
+		if (derived_from_target(m.node, dst, dst_base + off, PAGE_SIZE << order))
+			return VIREO_E_ARG; /* it would unmap its own source first */
 		st = clear_target(dst, dst_base + off, order);
 		if (st == VIREO_OK && grant)
 			st = order == m.order && m.start == base + off

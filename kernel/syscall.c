@@ -45,7 +45,7 @@ static void invoke_object(struct thread *t, struct kobject *obj, unsigned rights
 	int64_t label = vireo_tag_label(m.tag);
 	enum vireo_status st;
 
-	kobject_get(obj); /* the operation may delete it, or the caller */
+	kobject_get(obj); /* the operation may delete it */
 	if (label == VIREO_PROTO_KOBJECT)
 		st = kobject_invoke(obj, rights, &m);
 	else if (label != kind_protocol[obj->kind])
@@ -103,7 +103,7 @@ static void do_receive(struct thread *t, unsigned op)
 	ipc_receive(t, from, timeout);
 }
 
-void syscall(struct thread *t)
+static void dispatch(struct thread *t)
 {
 	unsigned op = (unsigned)t->regs.regs[REG_A2];
 
@@ -127,4 +127,16 @@ void syscall(struct thread *t)
 		return;
 	}
 	do_receive(t, op);
+}
+
+void syscall(struct thread *t)
+{
+	/*
+	 * The call may delete the caller, or clear its last capability (an
+	 * unmap, a replaced slot, a capability item): it stays allocated until
+	 * the call is done; the last reference then tears it down.
+	 */
+	kobject_get(&t->obj);
+	dispatch(t);
+	kobject_put(&t->obj);
 }

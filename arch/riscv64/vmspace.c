@@ -176,8 +176,16 @@ enum vireo_status vmspace_map(struct vmspace *vs, uintptr_t va, paddr_t pa, unsi
 
 		if (!subtree_empty(below, level - 1))
 			return VIREO_E_EXISTS;
+		t[i] = pte_leaf(pa, pte_perm(rights));
+		companion(t)[i] = node;
+		/*
+		 * A non-leaf entry changed: a cached walk through the old table
+		 * must go before the table's memory can be reused (priv spec
+		 * §10.2.1: sfence.vma with rs1 = x0 after non-leaf PTE updates).
+		 */
+		__asm__ volatile("sfence.vma zero, zero" ::: "memory");
 		free_tables(vs->factory, below, level - 1, PT_ENTRIES);
-		flush(va);
+		return VIREO_OK;
 	}
 	t[i] = pte_leaf(pa, pte_perm(rights));
 	companion(t)[i] = node;

@@ -35,6 +35,7 @@ static inline bool fastpath_simple_tag(vireo_tag_t tag)
 	return (tag & 0xffff) <= 4;
 }
 
+/* Status, tag, label, and exactly the message's words (MRs beyond it stay as they were). */
 static inline void fastpath_copy(struct thread *from, struct thread *to, vireo_word_t label)
 {
 	uint64_t *f = from->regs.regs, *r = to->regs.regs;
@@ -42,10 +43,22 @@ static inline void fastpath_copy(struct thread *from, struct thread *to, vireo_w
 	r[REG_A0] = VIREO_OK;
 	r[REG_A1] = f[REG_A1];
 	r[REG_A2] = label;
-	r[REG_A4] = f[REG_A4];
-	r[REG_A4 + 1] = f[REG_A4 + 1];
-	r[REG_A4 + 2] = f[REG_A4 + 2];
-	r[REG_A4 + 3] = f[REG_A4 + 3];
+	switch (vireo_tag_words(f[REG_A1])) {
+	case 4:
+		r[REG_A4 + 3] = f[REG_A4 + 3];
+		/* fall through */
+	case 3:
+		r[REG_A4 + 2] = f[REG_A4 + 2];
+		/* fall through */
+	case 2:
+		r[REG_A4 + 1] = f[REG_A4 + 1];
+		/* fall through */
+	case 1:
+		r[REG_A4] = f[REG_A4];
+		/* fall through */
+	default:
+		break;
+	}
 }
 
 /*
@@ -150,8 +163,8 @@ static inline struct thread *fastpath_reply_wait(struct thread *t)
 		     c->kmsg_tag || c->timeout.armed || t->sendq_head || t->irq_head ||
 		     !fastpath_simple_tag(t->regs.regs[REG_A1]) ||
 		     (t->regs.regs[REG_A3] >> 32) != VIREO_TIMEOUT_NEVER ||
-		     (int)c->priority < sched_top))
-		return 0;
+		     (int)c->priority <= sched_top))
+		return 0; /* (an equal ready thread: the general path's order decides) */
 
 	/* Point of no return. */
 	fastpath_copy(t, c, 0);

@@ -62,6 +62,9 @@ static inline void kobject_get(struct kobject *obj)
 	obj->refs++;
 }
 
+/* Take an object off the list of all objects (its memory is about to be freed). */
+void kobject_unlist(struct kobject *obj);
+
 /* Drop a reference; the last one releases the object. */
 void kobject_put(struct kobject *obj);
 

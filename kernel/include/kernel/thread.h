@@ -53,6 +53,7 @@ struct thread {
 	struct ipc_gate *send_via;    /* SEND_BLOCKED: the gate it sends through */
 	unsigned send_rights;         /* its rights on that gate */
 	bool send_then_recv;          /* a call: wait for the reply after the send */
+	uint32_t call_recv_timeout;   /* ... with this timeout (never for kernel messages) */
 	struct timer timeout;
 
 	struct kobject *pager;        /* reference held, or NULL */

@@ -433,3 +433,40 @@ VTEST(ipc_lower_priority_receiver_waits_for_the_sender)
 	EXPECT(main_at == 1 && o.receiver_at == 2);
 	return true;
 }
+
+/* Message registers beyond the message's length keep the receiver's values (both paths). */
+struct short_msg {
+	vireo_cap_t gate;
+	volatile vireo_word_t seen[4];
+};
+
+static void short_receiver(void *arg)
+{
+	struct short_msg *m = arg;
+	vireo_word_t mr[4] = { 0xb0, 0xb1, 0xb2, 0xb3 };
+
+	vireo_syscall_regs(VIREO_CAP_INVALID, 0, VIREO_IPC_WAIT, 0, mr);
+	for (int i = 0; i < 4; i++)
+		m->seen[i] = mr[i];
+	mr[1] = mr[2] = mr[3] = 0xc0;
+	mr[0] = 0x77;
+	vireo_syscall_regs(VIREO_CAP_INVALID, vireo_tag(0, 1, 0), VIREO_IPC_REPLY,
+			   vireo_timeouts(VIREO_TIMEOUT_ZERO, 0), mr);
+}
+
+VTEST(ipc_registers_beyond_the_message_are_untouched)
+{
+	static struct short_msg m;
+	vireo_word_t mr[4] = { 0xa0, 0xa1, 0xa2, 0xa3 };
+	vireo_cap_t t;
+
+	m.gate = vt_sel();
+	EXPECT(vt_thread_at(&t, short_receiver, &m, VT_PRIORITY + 1));
+	EXPECT_ST(vireo_factory_create_gate(VIREO_SEL_FACTORY, m.gate, t, 0x40), VIREO_OK);
+	EXPECT_ST(vireo_syscall_regs(m.gate, vireo_tag(0, 1, 0), VIREO_IPC_CALL, 0, mr).status,
+		  VIREO_OK);
+	EXPECT(m.seen[0] == 0xa0 && m.seen[1] == 0xb1 && m.seen[2] == 0xb2 && m.seen[3] == 0xb3);
+	EXPECT(mr[0] == 0x77 && mr[1] == 0xa1 && mr[2] == 0xa2 && mr[3] == 0xa3);
+	EXPECT_ST(vireo_kobject_delete(m.gate), VIREO_OK);
+	return true;
+}

@@ -260,3 +260,50 @@ VTEST(icount_timer_accuracy)
 	EXPECT_ST(vireo_kobject_delete(irq), VIREO_OK);
 	return true;
 }
+
+VTEST(irq_periodic_timer_limits)
+{
+	uint64_t hz = vireo_boot_info->timebase_hz;
+	vireo_cap_t irq;
+
+	EXPECT(new_irq(&irq));
+	/* Shorter than 100 us, or so long it would overflow: refused. */
+	EXPECT_ST(vireo_irq_set_timer(irq, VIREO_IRQ_TIMER_PERIODIC, 10, hz / 20000), VIREO_E_ARG);
+	EXPECT_ST(vireo_irq_set_timer(irq, VIREO_IRQ_TIMER_PERIODIC, 10, ~0ULL), VIREO_E_ARG);
+	EXPECT_ST(vireo_irq_set_timer(irq, VIREO_IRQ_TIMER_RELATIVE, ~0ULL, 0), VIREO_E_ARG);
+	EXPECT_ST(vireo_irq_set_timer(irq, VIREO_IRQ_TIMER_PERIODIC, 10, hz / 10000), VIREO_OK);
+	EXPECT_ST(vireo_irq_op(irq, VIREO_IRQ_STOP_TIMER), VIREO_OK);
+	EXPECT_ST(vireo_kobject_delete(irq), VIREO_OK);
+	return true;
+}
+
+struct closed_irq {
+	vireo_cap_t irq;
+	volatile int status;
+};
+
+static void closed_irq_waiter(void *arg)
+{
+	struct closed_irq *c = arg;
+
+	c->status = vireo_recv(c->irq, VIREO_TIMEOUT_NEVER).status;
+}
+
+VTEST(irq_rebind_cancels_a_closed_receive_on_it)
+{
+	static struct closed_irq c;
+	vireo_cap_t t;
+
+	c.irq = vt_sel();
+	c.status = -1;
+	EXPECT_ST(vireo_factory_create_irq(VIREO_SEL_FACTORY, c.irq), VIREO_OK);
+	EXPECT(vt_thread_at(&t, closed_irq_waiter, &c, VT_PRIORITY - 1));
+	EXPECT_ST(vireo_irq_bind(c.irq, t, 0x40), VIREO_OK);
+	vt_sleep_us(500); /* it waits for this Irq only */
+	EXPECT(c.status == -1);
+	EXPECT_ST(vireo_irq_bind(c.irq, VIREO_SEL_THREAD, 0x40), VIREO_OK);
+	vt_sleep_us(500);
+	EXPECT(c.status == VIREO_E_CANCELED);
+	EXPECT_ST(vireo_kobject_delete(c.irq), VIREO_OK);
+	return true;
+}

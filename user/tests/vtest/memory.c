@@ -234,3 +234,24 @@ VTEST(mem_superpage_after_small_pages_left_empty_tables)
 	EXPECT(vt_helper_done(&b));
 	return true;
 }
+
+VTEST(mem_map_onto_its_own_ancestor_is_refused)
+{
+	uintptr_t page = vt_pages(0);
+
+	EXPECT_ST(vireo_task_map(VIREO_SEL_TASK, vireo_fpage_mem(page, 12, RW), B_ADDR), VIREO_OK);
+	EXPECT_ST(vireo_task_map(VIREO_SEL_TASK, vireo_fpage_mem(B_ADDR, 12, RW), C_ADDR), VIREO_OK);
+	/* C derives from B: putting C at B would first unmap C's own source. */
+	EXPECT_ST(vireo_task_map(VIREO_SEL_TASK, vireo_fpage_mem(C_ADDR, 12, RW), B_ADDR),
+		  VIREO_E_ARG);
+	EXPECT_ST(vireo_task_grant(VIREO_SEL_TASK, vireo_fpage_mem(C_ADDR, 12, RW), B_ADDR),
+		  VIREO_E_ARG);
+	EXPECT_ST(vireo_task_map(VIREO_SEL_TASK, vireo_fpage_mem(C_ADDR, 12, RW), page),
+		  VIREO_E_ARG);
+	/* Everything is still in one tree: revoking the page removes both. */
+	EXPECT_ST(vireo_task_unmap(VIREO_SEL_TASK, vireo_fpage_mem(page, 12, 0), VIREO_MEM_RWX, 0),
+		  VIREO_OK);
+	EXPECT(vt_rights_at(VIREO_SEL_TASK, B_ADDR, 0) == 0);
+	EXPECT(vt_rights_at(VIREO_SEL_TASK, C_ADDR, 0) == 0);
+	return true;
+}

@@ -288,6 +288,10 @@ VTEST(interactive_kernel_debugger)
 {
 	vireo_cap_t gate = vt_sel(), server;
 
+	/* A task whose creation fails must not stay on the debugger's object list. */
+	EXPECT_ST(vireo_factory_create_task(VIREO_SEL_FACTORY, vt_sel(), 0x10001000, 13),
+		  VIREO_E_ARG);
+	EXPECT_ST(vireo_factory_create_task(VIREO_SEL_FACTORY, vt_sel(), 0, 0), VIREO_OK);
 	EXPECT_ST(name(VIREO_SEL_TASK, "vtest"), VIREO_OK);
 	EXPECT_ST(name(VIREO_SEL_THREAD, "vtest-main"), VIREO_OK);
 	EXPECT(vt_thread(&server, answer_once, 0));
