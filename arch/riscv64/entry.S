@@ -169,11 +169,22 @@ arch_return_to_user:
 	ld	t0, PERCPU_STACK_TOP(tp)
 	sd	t0, TF_KERNEL_SP(a0)
 	sd	tp, TF_KERNEL_TP(a0)
+	ld	t0, TF_SSTATUS(a0)
+	csrw	sstatus, t0
+	/* falls through: the rest is arch_resume_fast */
+
+/*
+ * arch_resume_fast(frame): the fast path's way out. It comes straight from
+ * a system call of a user thread on this hart, so sstatus already says
+ * U-mode with interrupts on, and the frame of the thread it resumes (which
+ * entered the kernel through a system call on this hart) already holds this
+ * hart's kernel sp and tp.
+ */
+	.globl arch_resume_fast
+arch_resume_fast:
 	csrw	sscratch, a0
 	ld	t0, TF_SEPC(a0)
 	csrw	sepc, t0
-	ld	t0, TF_SSTATUS(a0)
-	csrw	sstatus, t0
 	ld	x1, TF_REGS + 1*8(a0)
 	ld	x2, TF_REGS + 2*8(a0)
 	.irp	n, 3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
@@ -194,26 +205,6 @@ arch_resume_same:
 	ld	x1, TF_REGS + 1*8(a0)
 	ld	x2, TF_REGS + 2*8(a0)
 	.irp	n, 3,4,5,6,7,11,12,13,14,15,16,17,28,29,30,31
-	ld	x\n, TF_REGS + \n*8(a0)
-	.endr
-	ld	a0, TF_REGS + 10*8(a0)
-	sret
-
-/*
- * arch_resume_fast(frame): the fast path's way out. It comes straight from
- * a system call of a user thread on this hart, so sstatus already says
- * U-mode with interrupts on, and the frame of the thread it resumes (which
- * entered the kernel through a system call on this hart) already holds this
- * hart's kernel sp and tp.
- */
-	.globl arch_resume_fast
-arch_resume_fast:
-	csrw	sscratch, a0
-	ld	t0, TF_SEPC(a0)
-	csrw	sepc, t0
-	ld	x1, TF_REGS + 1*8(a0)
-	ld	x2, TF_REGS + 2*8(a0)
-	.irp	n, 3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	ld	x\n, TF_REGS + \n*8(a0)
 	.endr
 	ld	a0, TF_REGS + 10*8(a0)
