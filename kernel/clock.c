@@ -1,14 +1,15 @@
 /*
- * Time and the timer queue (see kernel/clock.h). The queue is a list sorted
- * by deadline; the hardware compare register always holds the head's
- * deadline, or nothing when the queue is empty.
+ * Time and the timer queues (see kernel/clock.h). Each CPU's queue is a list
+ * sorted by deadline; its hart's compare register holds the head's deadline,
+ * or nothing when the queue is empty. A timer cancelled from another hart
+ * may leave that compare register early: the interrupt then finds nothing
+ * due and loads the next deadline.
  */
 #include <kernel/arch.h>
 #include <kernel/clock.h>
+#include <kernel/cpu.h>
 
 static uint64_t timebase_hz;
-static uint64_t interrupts;
-static struct timer *queue;
 
 void clock_init(uint64_t hz)
 {
@@ -44,17 +45,23 @@ uint64_t clock_ticks_from_ns(uint64_t ns)
 	return scale(ns, timebase_hz, 1000000000);
 }
 
-static void program_hardware(void)
+/* This hart's compare register from its own queue. */
+static void program_hardware(const struct cpu *c)
 {
-	if (queue)
-		arch_timer_arm(queue->deadline);
+	if (c->timers)
+		arch_timer_arm(c->timers->deadline);
 	else
 		arch_timer_disarm();
 }
 
+void clock_reprogram(void)
+{
+	program_hardware(cpu_this());
+}
+
 static void unlink(struct timer *t)
 {
-	for (struct timer **p = &queue; *p; p = &(*p)->next) {
+	for (struct timer **p = &t->cpu->timers; *p; p = &(*p)->next) {
 		if (*p == t) {
 			*p = t->next;
 			break;
@@ -63,50 +70,71 @@ static void unlink(struct timer *t)
 	t->armed = false;
 }
 
+static void insert(struct cpu *c, struct timer *t)
+{
+	struct timer **p = &c->timers;
+
+	while (*p && (*p)->deadline <= t->deadline)
+		p = &(*p)->next;
+	t->next = *p;
+	*p = t;
+	t->cpu = c;
+	t->armed = true;
+}
+
 void timer_arm(struct timer *t, uint64_t deadline, void (*fn)(struct timer *t))
 {
-	struct timer **p = &queue;
+	struct cpu *c = cpu_this();
 
 	if (t->armed)
 		unlink(t);
 	t->deadline = deadline;
 	t->fn = fn;
-	while (*p && (*p)->deadline <= deadline)
-		p = &(*p)->next;
-	t->next = *p;
-	*p = t;
-	t->armed = true;
-	if (queue == t)
-		program_hardware();
+	insert(c, t);
+	if (c->timers == t)
+		program_hardware(c);
 }
 
 void timer_cancel(struct timer *t)
 {
-	bool was_head = queue == t;
+	struct cpu *c = t->cpu;
+	bool was_head;
 
 	if (!t->armed)
 		return;
+	was_head = c->timers == t;
 	unlink(t);
-	if (was_head)
-		program_hardware();
+	if (was_head && c == cpu_this())
+		program_hardware(c);
+}
+
+void clock_move_timers(struct cpu *from, struct cpu *to)
+{
+	while (from->timers) {
+		struct timer *t = from->timers;
+
+		from->timers = t->next;
+		insert(to, t);
+	}
 }
 
 uint64_t clock_interrupt_count(void)
 {
-	return interrupts;
+	return cpu_this()->timer_interrupts;
 }
 
 void clock_interrupt(void)
 {
+	struct cpu *c = cpu_this();
 	uint64_t now = arch_time_now();
 
-	interrupts++;
-	while (queue && queue->deadline <= now) {
-		struct timer *t = queue;
+	c->timer_interrupts++;
+	while (c->timers && c->timers->deadline <= now) {
+		struct timer *t = c->timers;
 
-		queue = t->next;
+		c->timers = t->next;
 		t->armed = false;
 		t->fn(t);
 	}
-	program_hardware();
+	program_hardware(c);
 }

@@ -4,6 +4,8 @@
 #include <kernel/factory.h>
 #include <kernel/string.h>
 
+struct cap_slot *cspace_no_l1[CSPACE_L1_SLOTS];
+
 _Static_assert(CSPACE_L1_SLOTS * sizeof(struct cap_slot *) == PAGE_SIZE, "l1 is one page");
 _Static_assert(CSPACE_L2_SLOTS * sizeof(struct cap_slot) == PAGE_SIZE, "l2 is one page");
 

@@ -71,10 +71,11 @@ static void list_threads(void)
 
 		if (o->kind != VIREO_KIND_THREAD)
 			continue;
-		kprintf("  %p %-15s %-8s cpu 0 prio %3u pc 0x%lx sp 0x%lx task %s%s\n", (void *)t,
-			name_of(o), state_names[t->state], t->priority, t->regs.sepc,
-			t->regs.regs[REG_SP], t->task ? name_of(&t->task->obj) : "-",
-			t == sched_running ? " (running)" : "");
+		kprintf("  %p %-15s %-8s cpu %u prio %3u pc 0x%lx sp 0x%lx task %s%s\n",
+			(void *)t, name_of(o), state_names[t->state], cpu_val(t->cpu->id),
+			t->priority, t->regs.sepc, t->regs.regs[REG_SP],
+			t->task ? name_of(&t->task->obj) : "-",
+			sched_running_on(t) ? " (running)" : "");
 	}
 }
 

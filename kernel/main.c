@@ -12,6 +12,7 @@
 #include <kernel/debugger.h>
 #include <kernel/icu.h>
 #include <kernel/kmain.h>
+#include <kernel/smp.h>
 #include <kernel/platform.h>
 #include <kernel/ktest.h>
 #include <kernel/pages.h>
@@ -147,6 +148,7 @@ noreturn_fn void kernel_main(const struct boot_info *bi)
 	crash_if_asked(bi);
 	if (cmdline_find(bi->bootargs, "nofastpath", &v))
 		fastpath_disable_for_good();
+	smp_boot();
 	if (root_start(bi))
 		sched_exit();
 	if (cmdline_find(bi->bootargs, "poweroff", &v))

@@ -6,6 +6,7 @@
 #include <kernel/msg.h>
 #include <kernel/platform.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/task.h>
 #include <vireo/fpage.h>
 
@@ -35,11 +36,6 @@ static void boot_object_release(struct kobject *obj)
 	(void)obj; /* they live as long as the kernel */
 }
 
-static unsigned cpu_count(void)
-{
-	return 1; /* one hart runs threads until SMP (issue #4) */
-}
-
 static enum vireo_status run_thread(struct thread *caller, struct msg *m)
 {
 	struct kobject *obj;
@@ -51,10 +47,12 @@ static enum vireo_status run_thread(struct thread *caller, struct msg *m)
 	st = cspace_get(&caller->task->cspace, msg_word(m, 1), VIREO_CAP_WRITE, &obj, 0);
 	if (st != VIREO_OK)
 		return st;
-	if (obj->kind != VIREO_KIND_THREAD || cpu >= cpu_count() || prio > 255 ||
+	if (obj->kind != VIREO_KIND_THREAD || cpu >= cpu_count || prio > 255 ||
 	    slice > MAX_SLICE_US)
 		return VIREO_E_ARG;
-	sched_set_params((struct thread *)obj, (uint8_t)prio, (uint32_t)slice);
+	if (!cpu_online(&cpus[cpu]))
+		return VIREO_E_BUSY;
+	sched_set_params((struct thread *)obj, &cpus[cpu], (uint8_t)prio, (uint32_t)slice);
 	return VIREO_OK;
 }
 
@@ -68,18 +66,25 @@ static enum vireo_status scheduler_invoke(struct kobject *obj, unsigned rights,
 	case VIREO_SCHED_INFO:
 		if (!(rights & VIREO_CAP_READ))
 			return VIREO_E_RIGHTS;
-		msg_reply(m, 3);
-		msg_set(m, 0, cpu_count());
+		msg_reply(m, 4);
+		msg_set(m, 0, cpu_count);
 		msg_set(m, 1, clock_timebase_hz());
 		msg_set(m, 2, 255);
+		msg_set(m, 3, smp_online_mask());
 		return VIREO_OK;
 	case VIREO_SCHED_IDLE_TIME:
 		if (!(rights & VIREO_CAP_READ))
 			return VIREO_E_RIGHTS;
-		if (msg_word(m, 1) >= cpu_count())
+		if (msg_word(m, 1) >= cpu_count)
 			return VIREO_E_ARG;
 		msg_reply(m, 1);
-		msg_set(m, 0, sched_idle_ticks());
+		msg_set(m, 0, sched_idle_ticks(&cpus[msg_word(m, 1)]));
+		return VIREO_OK;
+	case VIREO_SCHED_THIS_CPU:
+		if (!(rights & VIREO_CAP_READ))
+			return VIREO_E_RIGHTS;
+		msg_reply(m, 1);
+		msg_set(m, 0, cpu_val(cpu_this()->id));
 		return VIREO_OK;
 	default:
 		return VIREO_E_OP;
@@ -89,15 +94,28 @@ static enum vireo_status scheduler_invoke(struct kobject *obj, unsigned rights,
 static enum vireo_status platform_invoke(struct kobject *obj, unsigned rights,
 					 struct thread *caller, struct msg *m)
 {
+	uint64_t n = msg_word(m, 1);
+
 	(void)obj;
 	(void)caller;
-	if (msg_op(m) != VIREO_PLATFORM_POWEROFF && msg_op(m) != VIREO_PLATFORM_REBOOT)
+	if (msg_op(m) < VIREO_PLATFORM_POWEROFF || msg_op(m) > VIREO_PLATFORM_CPU_ONLINE)
 		return VIREO_E_OP;
 	if (!(rights & VIREO_CAP_WRITE))
 		return VIREO_E_RIGHTS;
-	if (msg_op(m) == VIREO_PLATFORM_POWEROFF)
+	switch (msg_op(m)) {
+	case VIREO_PLATFORM_POWEROFF:
 		arch_poweroff();
-	return arch_reboot() ? VIREO_OK : VIREO_E_BUSY;
+	case VIREO_PLATFORM_REBOOT:
+		return arch_reboot() ? VIREO_OK : VIREO_E_BUSY;
+	case VIREO_PLATFORM_CPU_OFFLINE:
+		if (msg_words(m) < 2 || n >= cpu_count)
+			return VIREO_E_ARG;
+		return smp_cpu_offline((unsigned)n);
+	default:
+		if (msg_words(m) < 2 || n >= cpu_count)
+			return VIREO_E_ARG;
+		return smp_cpu_online((unsigned)n);
+	}
 }
 
 const struct kobject_ops scheduler_ops = {

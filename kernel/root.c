@@ -7,6 +7,7 @@
 #include <kernel/arch.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
+#include <kernel/cpu.h>
 #include <kernel/cpio.h>
 #include <kernel/debugger.h>
 #include <kernel/elf.h>
@@ -194,7 +195,7 @@ static bool build_root(const struct boot_info *bi, const struct cpio_entry *e,
 		return false;
 	info = (struct vireo_boot_info *)page;
 	info->magic = VIREO_BOOT_INFO_MAGIC;
-	info->ncpus = bi->nharts;
+	info->ncpus = cpu_count;
 	info->timebase_hz = bi->timebase_hz;
 	memcpy(info->cmdline, bi->bootargs, strnlen(bi->bootargs, VIREO_BOOT_CMDLINE - 1));
 	give_memory(t, info, pool - factory_boot()->quota.used);

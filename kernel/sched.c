@@ -1,29 +1,22 @@
-/* The scheduler (see kernel/sched.h). */
+/* The scheduler (see kernel/sched.h). Everything here runs under the kernel lock. */
 #include <kernel/arch.h>
 #include <kernel/clock.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/fault.h>
+#include <kernel/klock.h>
 #include <kernel/kmain.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/task.h>
 
 #define SCHED_SLICE_US 10000
 
-struct thread *sched_queue_head[SCHED_PRIORITIES];
-uint64_t sched_nonempty[SCHED_PRIORITIES / 64]; /* bit p: queue p has threads */
-int sched_top = -1;                         /* highest non-empty queue, -1 if none */
-struct thread *sched_running;
-/*
- * The address space the hart's satp holds. Not the same as sched_running's: an
- * IPC handoff changes sched_running first, the switch happens on the way out.
- */
-const struct vmspace *sched_active_vm;
 static struct thread *root_thread;
 
-struct thread *sched_current(void)
+void sched_cpu_init(struct cpu *c)
 {
-	return sched_running;
+	c->rq.top = -1;
 }
 
 void sched_set_root_thread(struct thread *t)
@@ -32,28 +25,40 @@ void sched_set_root_thread(struct thread *t)
 	root_thread = t;
 }
 
-void sched_vm_gone(const struct vmspace *vm)
+struct cpu *sched_running_on(const struct thread *t)
 {
-	if (sched_active_vm != vm)
-		return;
-	/* Its tables are about to be freed (and maybe reused): stop using them now. */
-	vmspace_activate_kernel();
-	sched_active_vm = 0;
+	for (unsigned i = 0; i < cpu_count; i++)
+		if (cpus[i].running == t)
+			return &cpus[i];
+	return 0;
 }
 
-void sched_drop(struct thread *t)
+void sched_vm_gone(const struct vmspace *vm)
 {
-	sched_remove(t);
-	if (sched_running == t)
-		sched_running = 0;
+	for (unsigned i = 0; i < cpu_count; i++) {
+		struct cpu *c = &cpus[i];
+
+		if (c->active_vm != vm)
+			continue;
+		/*
+		 * Its tables are about to be freed (and maybe reused): stop using
+		 * them. Another hart with them in satp is idle or offline (a hart
+		 * in user mode runs a thread of a live task, and a deleted thread
+		 * keeps its task alive until its hart has left it); it switches
+		 * satp before it runs anything.
+		 */
+		if (c == cpu_this())
+			vmspace_activate_kernel();
+		c->active_vm = 0;
+	}
 }
 
 /* The highest priority with a queued thread, or -1. */
-static int highest_ready(void)
+static int highest_ready(const struct run_queue *rq)
 {
 	for (int w = SCHED_PRIORITIES / 64 - 1; w >= 0; w--)
-		if (sched_nonempty[w])
-			return w * 64 + (int)high_bit64(sched_nonempty[w]);
+		if (rq->nonempty[w])
+			return w * 64 + (int)high_bit64(rq->nonempty[w]);
 	return -1;
 }
 
@@ -62,40 +67,54 @@ static bool queued(const struct thread *t)
 	return t->rq_next != 0;
 }
 
+/*
+ * Queue t on its home CPU (a thread whose CPU went offline moves to the
+ * boot CPU) and kick that CPU if t should preempt what it runs.
+ */
 static void enqueue(struct thread *t)
 {
-	sched_enqueue(t);
+	struct cpu *c = t->cpu;
+
+	if (!cpu_online(c))
+		c = t->cpu = cpu_boot();
+	sched_enqueue_local(c, t);
+	if (c != cpu_this() && (!c->running || c->running->priority < t->priority))
+		smp_kick(c);
 }
 
 /*
- * The running thread is never in the queue: it goes there only when it
- * stops running while still ready (preempt() below).
+ * A thread that runs (here or on another hart) or is held is never queued:
+ * it goes to the queue only when it stops running while still ready
+ * (preempt() below) or when its hold ends.
  */
 void sched_ready(struct thread *t)
 {
-	if (queued(t) || t == sched_running)
+	if (queued(t) || t->held || sched_running_on(t))
 		return;
 	enqueue(t);
 }
 
-/* The running thread gives way but stays ready: queue it behind its equals. */
-static void preempt(void)
+/* This CPU's running thread gives way but stays ready: queue it behind its equals. */
+static void preempt(struct cpu *c)
 {
-	if (sched_running && sched_running->state == THREAD_READY && !queued(sched_running))
-		enqueue(sched_running);
+	struct thread *r = c->running;
+
+	if (r && r->state == THREAD_READY && !r->held && !queued(r))
+		enqueue(r);
 }
 
 void sched_remove(struct thread *t)
 {
-	struct thread **head = &sched_queue_head[t->priority];
+	struct run_queue *rq = &t->cpu->rq;
+	struct thread **head = &rq->head[t->priority];
 
 	if (!queued(t))
 		return;
 	if (t->rq_next == t) {
 		*head = 0;
-		sched_nonempty[t->priority / 64] &= ~(1UL << (t->priority % 64));
-		if (t->priority == sched_top)
-			sched_top = highest_ready();
+		rq->nonempty[t->priority / 64] &= ~(1UL << (t->priority % 64));
+		if (t->priority == rq->top)
+			rq->top = highest_ready(rq);
 	} else {
 		t->rq_prev->rq_next = t->rq_next;
 		t->rq_next->rq_prev = t->rq_prev;
@@ -105,16 +124,91 @@ void sched_remove(struct thread *t)
 	t->rq_next = t->rq_prev = 0;
 }
 
+void sched_drop(struct thread *t)
+{
+	struct cpu *c = sched_running_on(t);
+
+	sched_remove(t);
+	if (!c)
+		return;
+	if (c == cpu_this()) {
+		c->running = 0;
+		return;
+	}
+	/*
+	 * Its hart runs it in user mode (or is on its way into the kernel from
+	 * there): until that hart has left it, its frame and its address space
+	 * stay allocated. The hart drops both references in reap().
+	 */
+	check(!c->zombie);
+	kobject_get(&t->obj);
+	kobject_get(&t->task->obj);
+	c->zombie = t;
+	c->zombie_task = t->task;
+	smp_kick(c);
+}
+
+static void reap(struct cpu *c)
+{
+	struct thread *z = c->zombie;
+
+	if (!z)
+		return;
+	if (c->running == z)
+		c->running = 0;
+	c->zombie = 0;
+	kobject_put(&z->obj);
+	kobject_put(&c->zombie_task->obj);
+	c->zombie_task = 0;
+}
 
 void sched_handoff(struct thread *t)
 {
-	if (t->priority < sched_top ||
-	    (sched_running && sched_running->state == THREAD_READY && sched_running->priority > t->priority)) {
+	struct cpu *c = cpu_this();
+	struct thread *r = c->running;
+
+	if (t->cpu != c || t->held || t->priority < c->rq.top || !cpu_online(c) ||
+	    (r && r->state == THREAD_READY && r->priority > t->priority)) {
 		sched_ready(t);
 		return;
 	}
-	preempt();
-	sched_running = t;
+	preempt(c);
+	c->running = t;
+}
+
+/* The other hart that runs t in user mode (not one waiting in sched_hold), or NULL. */
+static struct cpu *live_elsewhere(const struct thread *t)
+{
+	struct cpu *c = sched_running_on(t);
+
+	return c && c != cpu_this() && !c->waiting && c->zombie != t ? c : 0;
+}
+
+void sched_hold(struct thread *t)
+{
+	struct cpu *self = cpu_this(), *c;
+
+	kobject_get(&t->obj);
+	t->held++;
+	while ((c = live_elsewhere(t))) {
+		/* Its hart drops it at its next kernel entry (pick() skips held threads). */
+		smp_kick(c);
+		self->waiting = true;
+		klock_release();
+		while (__atomic_load_n(&c->running, __ATOMIC_ACQUIRE) == t &&
+		       !__atomic_load_n(&c->waiting, __ATOMIC_ACQUIRE))
+			arch_doze();
+		klock_acquire();
+		self->waiting = false;
+	}
+	sched_remove(t);
+}
+
+void sched_unhold(struct thread *t)
+{
+	if (--t->held == 0 && t->state == THREAD_READY)
+		sched_ready(t);
+	kobject_put(&t->obj);
 }
 
 static void root_task_ended(void)
@@ -136,88 +230,108 @@ static void root_task_ended(void)
  * current slice (IPC hands the CPU on together with its time), and an idle
  * hart lets the timer lapse, so there is no tick without work.
  */
-static struct timer slice_timer;
-static bool slice_over;
-static uint64_t idle_ticks;
-
 static void slice_expired(struct timer *t)
 {
-	(void)t;
-	slice_over = true;
+	struct cpu *c = (struct cpu *)((char *)t - offsetof(struct cpu, slice_timer));
+
+	c->slice_over = true;
 }
 
-static void start_slice(const struct thread *t)
+static void start_slice(struct cpu *c, const struct thread *t)
 {
 	uint64_t us = t->slice_us ? t->slice_us : SCHED_SLICE_US;
 
-	timer_arm(&slice_timer, arch_time_now() + clock_ticks_from_us(us), slice_expired);
+	timer_arm(&c->slice_timer, arch_time_now() + clock_ticks_from_us(us), slice_expired);
 }
 
-void sched_set_params(struct thread *t, uint8_t priority, uint32_t slice_us)
+void sched_set_params(struct thread *t, struct cpu *c, uint8_t priority, uint32_t slice_us)
 {
 	bool was_queued = queued(t);
+	struct cpu *on = sched_running_on(t);
 
 	sched_remove(t);
 	t->priority = priority;
 	t->slice_us = slice_us;
+	if (t->cpu != c) {
+		t->cpu = c;
+		/* A thread not running resumes on c; a running one gets there through its queue. */
+		if (!on)
+			arch_thread_moved(&t->regs, c);
+	}
 	if (was_queued)
 		enqueue(t);
+	if (on && on != cpu_this())
+		smp_kick(on); /* it decides again what to run */
 }
 
 void sched_yield(void)
 {
-	slice_over = true; /* pick() puts the caller behind its equals */
+	cpu_this()->slice_over = true; /* pick() puts the caller behind its equals */
 }
 
-uint64_t sched_idle_ticks(void)
+uint64_t sched_idle_ticks(const struct cpu *c)
 {
-	return idle_ticks;
+	return c->idle_ticks;
 }
 
-static struct thread *pick(void)
+static struct thread *pick(struct cpu *c)
 {
-	int p;
+	struct thread *r = c->running, *t;
+	int top = c->rq.top;
 
-	if (sched_running && sched_running->state == THREAD_READY &&
-	    ((int)sched_running->priority > sched_top ||
-	     ((int)sched_running->priority == sched_top && !slice_over)))
-		return sched_running;
-	preempt();
-	p = sched_top;
-	if (p < 0)
+	if (r && r->state == THREAD_READY && !r->held && r->cpu == c && cpu_online(c) &&
+	    ((int)r->priority > top || ((int)r->priority == top && !c->slice_over)))
+		return r;
+	preempt(c);
+	if (c->rq.top < 0 || !cpu_online(c))
 		return 0;
-	struct thread *t = sched_queue_head[p];
-
+	t = c->rq.head[c->rq.top];
 	sched_remove(t);
 	return t;
 }
 
+/* Nothing to run: wait for an interrupt with the kernel lock released. */
+static void idle(struct cpu *c)
+{
+	uint64_t start;
+
+	c->running = 0;
+	if (c->state == CPU_GOING_OFFLINE)
+		smp_cpu_stop(c);
+	start = arch_time_now();
+	klock_release();
+	arch_wfi();
+	klock_acquire();
+	arch_irq_enable(); /* take what woke the hart, under the lock */
+	arch_irq_disable();
+	c->idle_ticks += arch_time_now() - start;
+}
+
 noreturn_fn void sched_exit(void)
 {
+	struct cpu *c = cpu_this();
 	struct thread *next;
 
+	reap(c);
 	if (root_thread && root_thread->state == THREAD_DEAD)
 		root_task_ended();
-	while (!(next = pick()) || next->doomed) {
+	while (!(next = pick(c)) || next->doomed) {
 		if (next) {
 			fault_kill(next, "fault not handled");
 			continue;
 		}
-		uint64_t start = arch_time_now();
-
-		sched_running = 0;
-		arch_idle();
-		idle_ticks += arch_time_now() - start;
+		idle(c);
+		reap(c);
 	}
-	if (sched_active_vm != &next->task->vm) {
+	if (c->active_vm != &next->task->vm) {
 		vmspace_activate(&next->task->vm);
-		sched_active_vm = &next->task->vm;
+		c->active_vm = &next->task->vm;
 	}
-	if (next != sched_running) {
-		slice_over = false;
-		if (!slice_timer.armed)
-			start_slice(next);
+	if (next != c->running) {
+		c->slice_over = false;
+		if (!c->slice_timer.armed)
+			start_slice(c, next);
 	}
-	sched_running = next;
+	c->running = next;
 	arch_return_to_user(&next->regs);
 }

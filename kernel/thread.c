@@ -21,7 +21,9 @@ enum vireo_status thread_create(struct factory *f, struct kobject **out)
 	t = (struct thread *)*out;
 	t->state = THREAD_INACTIVE;
 	t->priority = DEFAULT_PRIORITY;
+	t->cpu = cpu_boot();
 	arch_thread_init_regs(&t->regs);
+	arch_thread_moved(&t->regs, t->cpu);
 	return VIREO_OK;
 }
 
@@ -89,7 +91,8 @@ static void thread_destroy(struct kobject *obj)
 		kobject_put(&t->task->obj);
 	}
 	t->task = 0;
-	t->cspace_l1 = 0;
+	/* The fast path may still look up capabilities for it on another hart (sched_drop). */
+	t->cspace_l1 = cspace_no_l1;
 	t->utcb = 0;
 }
 
@@ -136,7 +139,7 @@ static enum vireo_status thread_control(struct thread *t, struct thread *caller,
 	if (which & VIREO_THREAD_CTL_EXC_HANDLER)
 		set_handler(&t->exc_handler, exc);
 	if (which & VIREO_THREAD_CTL_PRIORITY)
-		sched_set_params(t, (uint8_t)msg_word(m, 4), t->slice_us);
+		sched_set_params(t, t->cpu, (uint8_t)msg_word(m, 4), t->slice_us);
 	return VIREO_OK;
 }
 
@@ -155,18 +158,27 @@ static enum vireo_status thread_bind_op(struct thread *t, struct thread *caller,
 
 static enum vireo_status thread_ex_regs(struct thread *t, struct msg *m)
 {
-	uintptr_t old_ip = t->regs.sepc, old_sp = t->regs.regs[REG_SP];
-	uintptr_t ip = msg_word(m, 1), sp = msg_word(m, 2);
+	uintptr_t ip = msg_word(m, 1), sp = msg_word(m, 2), old_ip, old_sp;
+	enum vireo_status st = VIREO_OK;
 
 	if (!t->task)
 		return VIREO_E_BUSY;
 	if (msg_words(m) < 3)
 		return VIREO_E_ARG;
-	thread_start(t, ip == ~0UL ? old_ip : ip, sp == ~0UL ? old_sp : sp);
-	msg_reply(m, 2);
-	msg_set(m, 0, old_ip);
-	msg_set(m, 1, old_sp);
-	return VIREO_OK;
+	/* A thread running on another hart stops there first: its registers come home. */
+	sched_hold(t);
+	if (t->obj.dead) {
+		st = VIREO_E_CAP; /* deleted while this hart waited */
+	} else {
+		old_ip = t->regs.sepc;
+		old_sp = t->regs.regs[REG_SP];
+		thread_start(t, ip == ~0UL ? old_ip : ip, sp == ~0UL ? old_sp : sp);
+		msg_reply(m, 2);
+		msg_set(m, 0, old_ip);
+		msg_set(m, 1, old_sp);
+	}
+	sched_unhold(t);
+	return st;
 }
 
 static enum vireo_status thread_invoke(struct kobject *obj, unsigned rights,

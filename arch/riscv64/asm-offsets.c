@@ -2,8 +2,9 @@
  * Offsets of C structures for assembly. Compiled to assembly only; the build
  * turns each "->NAME value" marker into a #define in asm-offsets.h.
  */
-#include <arch/percpu.h>
+#include <arch/csr.h>
 #include <arch/trap.h>
+#include <kernel/cpu.h>
 #include <stddef.h>
 
 #define DEFINE(sym, val) __asm__ volatile("\n->" #sym " %0" ::"i"(val))
@@ -20,5 +21,7 @@ void asm_offsets(void)
 	DEFINE(TF_KERNEL_SP, offsetof(struct trap_frame, kernel_sp));
 	DEFINE(TF_KERNEL_TP, offsetof(struct trap_frame, kernel_tp));
 	DEFINE(TF_SIZE, sizeof(struct trap_frame));
-	DEFINE(PERCPU_STACK_TOP, offsetof(struct percpu, stack_top));
+	DEFINE(PERCPU_STACK_TOP, offsetof(struct cpu, arch.stack_top));
+	DEFINE(SATP_SV39_MODE, SATP_MODE_SV39);
+	DEFINE(PAGE_SHIFT_BITS, PAGE_SHIFT);
 }

@@ -21,7 +21,10 @@
 
 uint64_t boot_vm_setup(uint64_t load_pa, uint64_t image_size);
 
-static pte_t boot_root[PT_ENTRIES] aligned_to(PAGE_SIZE);
+/* Also the first page table of every secondary hart (entry.S). */
+extern pte_t boot_root[PT_ENTRIES];
+
+pte_t boot_root[PT_ENTRIES] aligned_to(PAGE_SIZE);
 static pte_t boot_kernel_l1[PT_ENTRIES] aligned_to(PAGE_SIZE);
 
 /* Returns the satp value that enables the boot map, 0 if the image cannot be mapped. */

@@ -46,6 +46,29 @@ boot_fail:
 .Lhigh_entry:
 	.dword	high_entry
 
+/*
+ * A secondary hart, started through SBI HSM (arch/riscv64/smp.c): MMU off,
+ * a0 = hart id, a1 = its struct cpu (virtual). The boot page table still
+ * maps the image at its physical address, so the MMU can go on here.
+ */
+	.globl _start_secondary
+_start_secondary:
+	csrw	sie, zero
+	csrci	sstatus, SSTATUS_SIE
+	lla	t0, boot_root
+	srli	t0, t0, PAGE_SHIFT_BITS
+	li	t1, SATP_SV39_MODE
+	or	t0, t0, t1
+	sfence.vma
+	csrw	satp, t0
+	sfence.vma
+	ld	t0, .Lsecondary_high_entry
+	jr	t0
+
+	.balign 8
+.Lsecondary_high_entry:
+	.dword	secondary_high_entry
+
 	.text
 high_entry:
 	/* Now at the link address: move sp to the image's virtual mapping. */
@@ -60,6 +83,26 @@ high_entry:
 	mv	a2, s2
 	call	arch_boot
 	j	boot_fail
+
+secondary_high_entry:
+	mv	tp, a1
+	ld	sp, PERCPU_STACK_TOP(tp)
+	lla	t0, trap_entry
+	csrw	stvec, t0
+	csrw	sscratch, zero
+	call	arch_secondary_boot
+	j	boot_fail
+
+/*
+ * Give up the kernel lock (kernel/klock.h) on the way out to user mode,
+ * once everything of the kernel's, the frames included, is written.
+ * Uses t0 and t1.
+ */
+.macro klock_release_asm
+	lla	t0, klock + 4		/* klock.owner */
+	li	t1, 1
+	amoadd.w.rl zero, t1, (t0)
+.endm
 
 /*
  * Trap vector (direct mode). sscratch tells where the trap came from:
@@ -129,6 +172,14 @@ from_user:
 	mv	a0, sp
 	ld	tp, TF_KERNEL_TP(sp)
 	ld	sp, TF_KERNEL_SP(sp)
+	/* Take the kernel lock here, so that the fast path stays a leaf. */
+	lla	t0, klock		/* klock.next */
+	li	t1, 1
+	amoadd.w t1, t1, (t0)		/* t1: this hart's ticket */
+	lw	t2, 4(t0)		/* klock.owner */
+	fence	r, rw			/* acquire: the kernel's reads come after */
+	bne	t1, t2, syscall_lock_busy
+syscall_locked:
 	call	fastpath_entry		/* a0: frame to resume or 0; a1: this thread's frame */
 	beq	a0, a1, arch_resume_same
 	.irp	n, 8,9,18,19,20,21,22,23,24,25,26,27
@@ -138,6 +189,15 @@ from_user:
 	mv	a0, a1
 	call	trap_syscall		/* the general path; does not return */
 	j	boot_fail
+
+syscall_lock_busy:			/* s0..s11 still hold the user's values: C keeps them */
+	addi	sp, sp, -16
+	sd	a0, 0(sp)
+	mv	a0, t1
+	call	klock_wait
+	ld	a0, 0(sp)
+	addi	sp, sp, 16
+	j	syscall_locked
 
 	/* Interrupts and exceptions: save everything (t0 is saved already). */
 trap_from_user:
@@ -177,11 +237,12 @@ arch_return_to_user:
  * arch_resume_fast(frame): the fast path's way out. It comes straight from
  * a system call of a user thread on this hart, so sstatus already says
  * U-mode with interrupts on, and the frame of the thread it resumes (which
- * entered the kernel through a system call on this hart) already holds this
- * hart's kernel sp and tp.
+ * entered the kernel through a system call on this hart, or was moved here
+ * while blocked: arch_thread_moved) already holds this hart's kernel sp and tp.
  */
 	.globl arch_resume_fast
 arch_resume_fast:
+	klock_release_asm
 	csrw	sscratch, a0
 	ld	t0, TF_SEPC(a0)
 	csrw	sepc, t0
@@ -199,6 +260,7 @@ arch_resume_fast:
  * only what the kernel may have changed comes from the frame.
  */
 arch_resume_same:
+	klock_release_asm
 	csrw	sscratch, a0
 	ld	t0, TF_SEPC(a0)
 	csrw	sepc, t0

@@ -8,6 +8,7 @@
 #include <arch/percpu.h>
 #include <arch/plic.h>
 #include <arch/sbi.h>
+#include <arch/smp.h>
 #include <arch/timer.h>
 #include <arch/uart.h>
 #include <kernel/arch.h>
@@ -16,9 +17,11 @@
 #include <kernel/fdt.h>
 #include <kernel/icu.h>
 #include <kernel/vcon.h>
+#include <kernel/klock.h>
 #include <kernel/kmain.h>
 #include <kernel/memory.h>
 #include <kernel/pages.h>
+#include <kernel/smp.h>
 
 #define FDT_MAX_SIZE (4u << 20)
 
@@ -26,7 +29,6 @@ noreturn_fn void arch_boot(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa);
 
 extern char boot_stack_top[];
 
-static struct percpu boot_percpu;
 static struct boot_info boot_info;
 static struct fdt boot_fdt;
 static size_t boot_fdt_size;
@@ -46,12 +48,12 @@ int arch_console_getc(void)
 
 cpu_t arch_cpu_this(void)
 {
-	return percpu_this()->cpu;
+	return cpu_this()->id;
 }
 
 hartid_t arch_hart_this(void)
 {
-	return percpu_this()->hart;
+	return cpu_this()->arch.hart;
 }
 
 void arch_irq_enable(void)
@@ -64,10 +66,15 @@ void arch_irq_disable(void)
 	csr_clear(sstatus, SSTATUS_SIE);
 }
 
-void arch_idle(void)
+void arch_wfi(void)
 {
 	/* wfi ends on a pending interrupt even with SIE clear (priv spec §10.1.3). */
 	__asm__ volatile("wfi" ::: "memory");
+}
+
+void arch_idle(void)
+{
+	arch_wfi();
 	csr_set(sstatus, SSTATUS_SIE);
 	csr_clear(sstatus, SSTATUS_SIE);
 }
@@ -186,9 +193,11 @@ noreturn_fn void arch_boot(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa)
 	struct pa_range holes[MEMORY_MAX_HOLES];
 
 	mmu_set_load_address(pa(load_pa));
-	boot_percpu = (struct percpu){ .cpu = cpu(0), .hart = hartid(hart),
-				       .stack_top = (uint64_t)boot_stack_top };
-	percpu_install(&boot_percpu);
+	cpus[0].arch = (struct cpu_arch){ .stack_top = (uint64_t)boot_stack_top,
+					  .hart = hartid(hart) };
+	cpu_install(&cpus[0]);
+	/* This hart runs alone until smp_boot; it holds the lock until it first leaves the kernel. */
+	klock_acquire();
 	csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
 
 	parse_device_tree(pa(dtb_pa));
@@ -205,6 +214,8 @@ noreturn_fn void arch_boot(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa)
 	if (boot_info.uart.present)
 		uart_move(mmu_map_io(boot_info.uart.reg));
 	timer_init(boot_info.all_harts_sstc);
+	csr_set(sie, SIE_SSIE);
 	intc_init();
+	arch_smp_init(&boot_info);
 	kernel_main(&boot_info);
 }

@@ -12,7 +12,9 @@
 #include <kernel/fastpath.h>
 #include <kernel/fault.h>
 #include <kernel/icu.h>
+#include <kernel/klock.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
 #include <kernel/syscall.h>
 #include <kernel/thread.h>
 
@@ -104,6 +106,11 @@ static void trap_interrupt(struct trap_frame *tf)
 			icu_line_fired(source);
 		return;
 	}
+	if (code == IRQ_S_SOFT) {
+		csr_clear(sip, SIE_SSIE);
+		smp_kicked();
+		return;
+	}
 	trap_die(tf, "unexpected interrupt");
 }
 
@@ -119,6 +126,13 @@ void arch_thread_init_regs(struct trap_frame *tf)
 {
 	/* sret enters U-mode (SPP clear) with interrupts enabled (SPIE). */
 	tf->sstatus = SSTATUS_SPIE;
+}
+
+void arch_thread_moved(struct trap_frame *tf, struct cpu *c)
+{
+	/* What arch_return_to_user would set on c's hart, for arch_resume_fast there. */
+	tf->kernel_sp = c->arch.stack_top;
+	tf->kernel_tp = (uint64_t)c;
 }
 
 void arch_exception_words(const struct trap_frame *tf, vireo_word_t words[VIREO_EXC_WORDS])
@@ -164,25 +178,36 @@ static struct thread *thread_of(struct trap_frame *tf)
 
 struct fastpath_exit fastpath_entry(struct trap_frame *tf)
 {
-	struct thread *t = thread_of(tf);
-	struct thread *next = fastpath_syscall(t);
+	struct thread *t = thread_of(tf), *next;
+	struct cpu *c = cpu_this(); /* the entry code holds the kernel lock already */
 
+	next = fastpath_syscall(c, t);
 	if (next && next != t)
-		sched_fast_switch(next);
+		sched_fast_switch(c, next);
 	return (struct fastpath_exit){ next ? &next->regs : 0, tf };
 }
 
+/*
+ * A thread deleted by another hart while this one ran it makes no more
+ * system calls and takes no more faults: its hart just leaves it.
+ */
 noreturn_fn void trap_syscall(struct trap_frame *tf)
 {
-	syscall(thread_of(tf));
+	struct thread *t = thread_of(tf);
+
+	if (!t->obj.dead)
+		syscall(t);
 	sched_exit();
 }
 
 noreturn_fn void trap_user(struct trap_frame *tf)
 {
+	struct thread *t = thread_of(tf);
+
+	klock_acquire();
 	if (tf->scause & SCAUSE_INTERRUPT)
 		trap_interrupt(tf);
-	else
-		user_fault(thread_of(tf));
+	else if (!t->obj.dead)
+		user_fault(t);
 	sched_exit();
 }

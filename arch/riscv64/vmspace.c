@@ -10,7 +10,9 @@
  *   block + 4096  void  *nodes[512]     nodes[i] belongs to entries[i]
  */
 #include <arch/csr.h>
+#include <arch/sbi.h>
 #include <kernel/console.h>
+#include <kernel/cpu.h>
 #include <kernel/factory.h>
 #include <kernel/string.h>
 #include <kernel/vmspace.h>
@@ -127,9 +129,26 @@ static unsigned pte_rights(pte_t e)
 	       (e & PTE_X ? VIREO_MEM_X : 0);
 }
 
-static void flush(uintptr_t va)
+/*
+ * TLB maintenance after a change to vs: here, and on every other hart whose
+ * satp holds vs (under the kernel lock their satp cannot change meanwhile).
+ * Without ASIDs every satp switch flushes, so no other hart caches entries
+ * of vs. The SBI remote fence returns once the other hart has flushed, so
+ * the page, or the table, can be reused as soon as this returns.
+ */
+static void flush(const struct vmspace *vs, uintptr_t va, bool all)
 {
-	__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+	if (all)
+		__asm__ volatile("sfence.vma zero, zero" ::: "memory");
+	else
+		__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+	for (unsigned i = 0; i < cpu_count; i++) {
+		const struct cpu *c = &cpus[i];
+
+		if (c != cpu_this() && c->active_vm == vs)
+			sbi_remote_sfence_vma(hartid_val(c->arch.hart), all ? 0 : va,
+					      all ? ~0UL : PAGE_SIZE);
+	}
 }
 
 /* The leaf entry covering va, its table and level; NULL if none. */
@@ -183,7 +202,7 @@ enum vireo_status vmspace_map(struct vmspace *vs, uintptr_t va, paddr_t pa, unsi
 		 * must go before the table's memory can be reused (priv spec
 		 * §10.2.1: sfence.vma with rs1 = x0 after non-leaf PTE updates).
 		 */
-		__asm__ volatile("sfence.vma zero, zero" ::: "memory");
+		flush(vs, 0, true);
 		free_tables(vs->factory, below, level - 1, PT_ENTRIES);
 		return VIREO_OK;
 	}
@@ -217,7 +236,7 @@ bool vmspace_protect(struct vmspace *vs, uintptr_t va, unsigned rights)
 	if (!e)
 		return false;
 	*e = pte_leaf(pte_pa(*e), pte_perm(rights));
-	flush(va);
+	flush(vs, va, false);
 	return true;
 }
 
@@ -231,7 +250,7 @@ void vmspace_unmap(struct vmspace *vs, uintptr_t va)
 		return;
 	*e = 0;
 	companion(t)[e - t] = 0;
-	flush(va);
+	flush(vs, va, false);
 }
 
 void vmspace_activate_kernel(void)

@@ -141,21 +141,28 @@ enum {
 /* VIREO_PROTO_SCHEDULER operations (the one Scheduler, given to the root task). */
 enum {
 	/*
-	 * MR1 thread selector (needs WRITE on it), MR2 CPU, MR3 priority
-	 * (0..255), MR4 time slice in microseconds (0: the default, 10 ms).
-	 * Needs WRITE. Until SMP (issue #4) only CPU 0 exists.
+	 * MR1 thread selector (needs WRITE on it), MR2 CPU (an online one),
+	 * MR3 priority (0..255), MR4 time slice in microseconds (0: the
+	 * default, 10 ms). Needs WRITE.
 	 */
 	VIREO_SCHED_RUN_THREAD = 1,
-	/* -> MR0 number of CPUs, MR1 timebase in Hz, MR2 highest priority. Needs READ. */
+	/*
+	 * -> MR0 number of CPUs, MR1 timebase in Hz, MR2 highest priority,
+	 * MR3 bit n set for every online CPU n. Needs READ.
+	 */
 	VIREO_SCHED_INFO = 2,
 	/* MR1 CPU -> MR0 timebase ticks that CPU spent idle. Needs READ. */
 	VIREO_SCHED_IDLE_TIME = 3,
+	/* -> MR0 the CPU the calling thread runs on. Needs READ. */
+	VIREO_SCHED_THIS_CPU = 4,
 };
 
 /* VIREO_PROTO_PLATFORM operations (the one Platform_control). All need WRITE. */
 enum {
-	VIREO_PLATFORM_POWEROFF = 1, /* does not return */
-	VIREO_PLATFORM_REBOOT = 2,   /* returns VIREO_E_BUSY if the firmware refuses */
+	VIREO_PLATFORM_POWEROFF = 1,    /* does not return */
+	VIREO_PLATFORM_REBOOT = 2,      /* returns VIREO_E_BUSY if the firmware refuses */
+	VIREO_PLATFORM_CPU_OFFLINE = 3, /* MR1 CPU; not CPU 0; it stops once it has left its thread */
+	VIREO_PLATFORM_CPU_ONLINE = 4,  /* MR1 CPU; returns once its hart runs */
 };
 
 /*

@@ -22,7 +22,7 @@ def command(sc, build, archive_path):
            "-smp", str(sc.smp), "-m", sc.mem, "-nographic",
            "-bios", OPENSBI, "-kernel", os.path.join(build, "vireo.elf")]
     if sc.icount is not None:
-        cmd += ["-icount", "shift=%d" % sc.icount]
+        cmd += ["-icount", "shift=%d,sleep=off" % sc.icount]
     if archive_path:
         cmd += ["-initrd", archive_path]
     if sc.append:

@@ -261,7 +261,8 @@ enum vireo_status vireo_sched_run_thread(vireo_cap_t sched, vireo_cap_t thread, 
 	return vireo_invoke(sched, VIREO_PROTO_SCHEDULER, 5);
 }
 
-enum vireo_status vireo_sched_info(vireo_cap_t sched, unsigned *ncpus, uint64_t *timebase_hz)
+enum vireo_status vireo_sched_info(vireo_cap_t sched, unsigned *ncpus, uint64_t *timebase_hz,
+				   uint64_t *online)
 {
 	enum vireo_status st;
 
@@ -270,7 +271,20 @@ enum vireo_status vireo_sched_info(vireo_cap_t sched, unsigned *ncpus, uint64_t 
 	if (st == VIREO_OK) {
 		*ncpus = (unsigned)mr()[0];
 		*timebase_hz = mr()[1];
+		if (online)
+			*online = mr()[3];
 	}
+	return st;
+}
+
+enum vireo_status vireo_sched_this_cpu(vireo_cap_t sched, unsigned *cpu)
+{
+	enum vireo_status st;
+
+	mr()[0] = VIREO_SCHED_THIS_CPU;
+	st = vireo_invoke(sched, VIREO_PROTO_SCHEDULER, 1);
+	if (st == VIREO_OK)
+		*cpu = (unsigned)mr()[0];
 	return st;
 }
 
@@ -290,6 +304,13 @@ enum vireo_status vireo_platform_op(vireo_cap_t platform, unsigned op)
 {
 	mr()[0] = op;
 	return vireo_invoke(platform, VIREO_PROTO_PLATFORM, 1);
+}
+
+enum vireo_status vireo_platform_cpu(vireo_cap_t platform, unsigned op, unsigned cpu)
+{
+	mr()[0] = op;
+	mr()[1] = cpu;
+	return vireo_invoke(platform, VIREO_PROTO_PLATFORM, 2);
 }
 
 enum vireo_status vireo_icu_bind(vireo_cap_t icu, unsigned source, vireo_cap_t irq)

@@ -198,9 +198,15 @@ enum vireo_status vireo_irq_info(vireo_cap_t irq, unsigned *flags);
 /* Scheduler and Platform_control (include/vireo/protocol.h). */
 enum vireo_status vireo_sched_run_thread(vireo_cap_t sched, vireo_cap_t thread, unsigned cpu,
 					 unsigned priority, unsigned slice_us);
-enum vireo_status vireo_sched_info(vireo_cap_t sched, unsigned *ncpus, uint64_t *timebase_hz);
+/* online (may be NULL): bit n set for every online CPU n. */
+enum vireo_status vireo_sched_info(vireo_cap_t sched, unsigned *ncpus, uint64_t *timebase_hz,
+				   uint64_t *online);
 enum vireo_status vireo_sched_idle_time(vireo_cap_t sched, unsigned cpu, uint64_t *ticks);
+/* The CPU the calling thread runs on. */
+enum vireo_status vireo_sched_this_cpu(vireo_cap_t sched, unsigned *cpu);
 enum vireo_status vireo_platform_op(vireo_cap_t platform, unsigned op);
+/* VIREO_PLATFORM_CPU_OFFLINE or _ONLINE for one CPU. */
+enum vireo_status vireo_platform_cpu(vireo_cap_t platform, unsigned op, unsigned cpu);
 
 /* Icu and console input (include/vireo/protocol.h). */
 enum vireo_status vireo_icu_bind(vireo_cap_t icu, unsigned source, vireo_cap_t irq);

@@ -51,4 +51,13 @@ void arch_irq_disable(void);
  */
 void arch_idle(void);
 
+/* Sleep until an interrupt is pending (interrupts disabled; it stays pending). */
+void arch_wfi(void);
+
+/*
+ * Wait a little (about 10 µs, or less) for another hart, with interrupts
+ * disabled and no lock needed: for wait loops that would otherwise spin.
+ */
+void arch_doze(void);
+
 #endif

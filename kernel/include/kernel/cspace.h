@@ -39,6 +39,13 @@ struct cspace {
 	struct factory *factory; /* pays for l2 tables */
 };
 
+/*
+ * A first level with nothing in it, never written: a dead thread's view, so
+ * that a lookup on its behalf (the fast path on the hart that still runs
+ * it) finds nothing instead of following a stale table.
+ */
+extern struct cap_slot *cspace_no_l1[CSPACE_L1_SLOTS];
+
 /* Create an empty space whose tables are charged to `f`. */
 must_check enum vireo_status cspace_init(struct cspace *cs, struct factory *f);
 

@@ -87,8 +87,8 @@ static inline struct thread *fastpath_kobject_info(struct thread *t, struct cap_
  * deliver and switch at once (a driver or timer thread signalling a
  * higher-priority handler). Everything else on an Irq takes the general path.
  */
-static inline struct thread *fastpath_irq_trigger(struct thread *t, struct cap_slot *s,
-						  vireo_tag_t tag)
+static inline struct thread *fastpath_irq_trigger(struct cpu *c, struct thread *t,
+						  struct cap_slot *s, vireo_tag_t tag)
 {
 	struct irq *irq = (struct irq *)s->obj;
 	struct thread *h = irq->thread;
@@ -97,8 +97,8 @@ static inline struct thread *fastpath_irq_trigger(struct thread *t, struct cap_s
 	if (unlikely(vireo_tag_label(tag) != VIREO_PROTO_IRQ || vireo_tag_words(tag) == 0 ||
 		     r[REG_A4] != VIREO_IRQ_TRIGGER || !(s->rights & VIREO_CAP_SEND) ||
 		     irq->masked || irq->pending || !h || h->state != THREAD_RECV_BLOCKED ||
-		     h->reply_from || h->recv_from ||
-		     h->timeout.armed || h->priority <= t->priority || (int)h->priority < sched_top))
+		     h->reply_from || h->recv_from || h->cpu != c || t->cpu != c ||
+		     h->timeout.armed || h->priority <= t->priority || (int)h->priority < c->rq.top))
 		return 0;
 
 	/* Point of no return: the caller's call is answered, the handler gets the Irq. */
@@ -109,11 +109,11 @@ static inline struct thread *fastpath_irq_trigger(struct thread *t, struct cap_s
 	h->regs.regs[REG_A2] = irq->label;
 	h->state = THREAD_READY;
 	irq->masked = true;
-	sched_enqueue(t); /* the caller stays ready behind the handler */
+	sched_enqueue_local(c, t); /* the caller stays ready behind the handler */
 	return h;
 }
 
-static inline struct thread *fastpath_call(struct thread *t)
+static inline struct thread *fastpath_call(struct cpu *c, struct thread *t)
 {
 	vireo_cap_t sel = t->regs.regs[REG_A0];
 	vireo_tag_t tag = t->regs.regs[REG_A1];
@@ -131,7 +131,7 @@ static inline struct thread *fastpath_call(struct thread *t)
 	if (unlikely(!s->obj))
 		return 0;
 	if (unlikely(s->obj->kind != VIREO_KIND_IPC_GATE))
-		return s->obj->kind == VIREO_KIND_IRQ ? fastpath_irq_trigger(t, s, tag)
+		return s->obj->kind == VIREO_KIND_IRQ ? fastpath_irq_trigger(c, t, s, tag)
 						      : fastpath_kobject_info(t, s, tag);
 	/* A gate we may send through, no timeout to arm for the reply. */
 	if (unlikely(!(s->rights & VIREO_CAP_SEND) || gate_is_management(tag, s->rights) ||
@@ -139,10 +139,10 @@ static inline struct thread *fastpath_call(struct thread *t)
 		return 0;
 	g = (struct ipc_gate *)s->obj;
 	r = g->thread;
-	/* A receiver in an open wait, with nothing of higher priority ready. */
-	if (unlikely(!r || r->state != THREAD_RECV_BLOCKED ||
+	/* A receiver on this CPU in an open wait, with nothing of higher priority ready. */
+	if (unlikely(!r || r->state != THREAD_RECV_BLOCKED || r->cpu != c ||
 		     ((uintptr_t)r->reply_from | (uintptr_t)r->recv_from | (uintptr_t)r->caller) ||
-		     r->timeout.armed || (int)r->priority < sched_top))
+		     r->timeout.armed || (int)r->priority < c->rq.top))
 		return 0;
 
 	/* Point of no return. */
@@ -154,16 +154,16 @@ static inline struct thread *fastpath_call(struct thread *t)
 	return r;
 }
 
-static inline struct thread *fastpath_reply_wait(struct thread *t)
+static inline struct thread *fastpath_reply_wait(struct cpu *cpu, struct thread *t)
 {
 	struct thread *c = t->caller;
 
-	/* A caller waiting for exactly this reply, and no sender queued for the next receive. */
+	/* A caller on this CPU waiting for exactly this reply, no sender queued for the next receive. */
 	if (unlikely(!c || c->state != THREAD_RECV_BLOCKED || c->reply_from != t ||
-		     c->kmsg_tag || c->timeout.armed || t->sendq_head || t->irq_head ||
-		     !fastpath_simple_tag(t->regs.regs[REG_A1]) ||
+		     c->cpu != cpu || c->kmsg_tag || c->timeout.armed || t->sendq_head ||
+		     t->irq_head || !fastpath_simple_tag(t->regs.regs[REG_A1]) ||
 		     (t->regs.regs[REG_A3] >> 32) != VIREO_TIMEOUT_NEVER ||
-		     (int)c->priority <= sched_top))
+		     (int)c->priority <= cpu->rq.top))
 		return 0; /* (an equal ready thread: the general path's order decides) */
 
 	/* Point of no return. */
@@ -176,14 +176,14 @@ static inline struct thread *fastpath_reply_wait(struct thread *t)
 }
 
 /* Try the system call in t's registers; the thread to resume, or NULL for the general path. */
-static inline struct thread *fastpath_syscall(struct thread *t)
+static inline struct thread *fastpath_syscall(struct cpu *c, struct thread *t)
 {
 	vireo_word_t op = t->regs.regs[REG_A2];
 
 	if (op == fastpath_call_op)
-		return fastpath_call(t);
+		return fastpath_call(c, t);
 	if (op == fastpath_reply_wait_op)
-		return fastpath_reply_wait(t);
+		return fastpath_reply_wait(c, t);
 	return 0;
 }
 

@@ -1,74 +1,94 @@
 /*
- * Scheduling on one hart: fixed priorities 0..255 (higher runs first),
- * round robin with 10 ms time slices within a priority. The running thread
- * is not in the ready queue. CPU placement and SMP come with issue #4.
+ * Scheduling: per CPU, fixed priorities 0..255 (higher runs first), round
+ * robin with time slices (10 ms by default) within a priority. Every thread
+ * has a home CPU (thread->cpu) and runs only there; a queued thread is in
+ * its home CPU's run queue. The running thread is not queued.
+ *
+ * All of it runs under the kernel lock (kernel/klock.h). A thread made
+ * ready for another CPU is queued there and that CPU is kicked with an IPI
+ * if the thread should run at once.
  */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
 
 #include <kernel/compiler.h>
+#include <kernel/cpu.h>
 #include <kernel/task.h>
 #include <kernel/thread.h>
 #include <kernel/vmspace.h>
 
 /* The thread whose user registers the current kernel entry belongs to (or NULL). */
-struct thread *sched_current(void);
+static inline struct thread *sched_current(void)
+{
+	return cpu_this()->running;
+}
 
-/* Make a READY thread runnable (queued behind its priority's others). */
+/* Make a READY thread runnable (queued on its CPU behind its priority's others). */
 void sched_ready(struct thread *t);
 
-/* Take a thread out of the ready queue (it blocks). */
+/* Take a thread out of its run queue (it blocks). */
 void sched_remove(struct thread *t);
 
-/* Forget a dying thread: out of the queue, and no longer current. */
+/*
+ * Forget a dying thread: out of the queue, and no longer running. If another
+ * hart runs it right now, that hart keeps the thread and its task alive
+ * until it has left them (it is kicked to do so at once).
+ */
 void sched_drop(struct thread *t);
 
 /*
- * Hand the CPU to `t` (just made READY by IPC) if nothing of higher priority
- * waits; otherwise queue it. The current thread, if still READY, is queued.
+ * Hand the CPU to `t` (just made READY by IPC) if it lives on this CPU and
+ * nothing of higher priority waits; otherwise queue it. The current thread,
+ * if still READY, is queued.
  */
 void sched_handoff(struct thread *t);
 
-/* Set a thread's priority and time slice (µs, 0 = default), requeueing it if ready. */
-void sched_set_params(struct thread *t, uint8_t priority, uint32_t slice_us);
+/*
+ * Place a thread: home CPU (an online one), priority and time slice (µs, 0 =
+ * default). A queued thread moves to its new queue's tail; a thread running
+ * on another hart is kicked off it and continues on its new CPU.
+ */
+void sched_set_params(struct thread *t, struct cpu *c, uint8_t priority, uint32_t slice_us);
 
 /* The running thread gives up the rest of its slice to its equals. */
 void sched_yield(void);
 
-/* Timer ticks this hart spent idle. */
-uint64_t sched_idle_ticks(void);
+/* Timer ticks a CPU spent idle. */
+uint64_t sched_idle_ticks(const struct cpu *c);
 
-/* An address space is being destroyed: make sure the hart no longer uses it. */
+/* The CPU whose hart runs t right now (see struct cpu's `running`), or NULL. */
+struct cpu *sched_running_on(const struct thread *t);
+
+/*
+ * Stop t from running anywhere and keep it stopped, so that its registers
+ * are all in its frame, until sched_unhold. If another hart runs it, that
+ * hart is kicked and this one waits for it with the kernel lock released:
+ * anything may change meanwhile (t itself stays allocated, but may die).
+ */
+void sched_hold(struct thread *t);
+void sched_unhold(struct thread *t);
+
+/* An address space is being destroyed: make sure no hart uses it any more. */
 void sched_vm_gone(const struct vmspace *vm);
 
-/* The highest priority with a queued thread, -1 if none (the fast path's guard). */
-extern int sched_top;
-
+/* The highest priority with a thread queued on this CPU, -1 if none (the fast path's guard). */
 static inline int sched_top_priority(void)
 {
-	return sched_top;
+	return cpu_this()->rq.top;
 }
 
-/* The running thread and the address space the hart uses (see sched.c). */
-extern struct thread *sched_running;
-extern const struct vmspace *sched_active_vm;
-
-/* The ready queues (kernel/sched.c); inline users below. */
-#define SCHED_PRIORITIES 256
-extern struct thread *sched_queue_head[SCHED_PRIORITIES];
-extern uint64_t sched_nonempty[SCHED_PRIORITIES / 64];
-
-/* Put t (ready, not queued) at the tail of its priority's queue. */
-static inline void sched_enqueue(struct thread *t)
+/* Put t (ready, not queued, homed on this CPU) at the tail of its priority's queue. */
+static inline void sched_enqueue_local(struct cpu *c, struct thread *t)
 {
-	struct thread **head = &sched_queue_head[t->priority];
+	struct run_queue *rq = &c->rq;
+	struct thread **head = &rq->head[t->priority];
 
 	if (!*head) {
 		t->rq_next = t->rq_prev = t;
 		*head = t;
-		sched_nonempty[t->priority / 64] |= 1UL << (t->priority % 64);
-		if (t->priority > sched_top)
-			sched_top = t->priority;
+		rq->nonempty[t->priority / 64] |= 1UL << (t->priority % 64);
+		if (t->priority > rq->top)
+			rq->top = t->priority;
 		return;
 	}
 	t->rq_next = *head;
@@ -79,22 +99,25 @@ static inline void sched_enqueue(struct thread *t)
 
 /*
  * Make `next`, which the fast path made ready (it was blocked in a system
- * call, it is not queued), the running thread in its address space; the
- * caller then resumes it with arch_resume_fast.
+ * call on this CPU, it is not queued), the running thread in its address
+ * space; the caller then resumes it with arch_resume_fast.
  */
-static inline void sched_fast_switch(struct thread *next)
+static inline void sched_fast_switch(struct cpu *c, struct thread *next)
 {
 	const struct vmspace *vm = &next->task->vm;
 
-	if (sched_active_vm != vm) {
+	if (c->active_vm != vm) {
 		vmspace_activate(vm);
-		sched_active_vm = vm;
+		c->active_vm = vm;
 	}
-	sched_running = next;
+	c->running = next;
 }
 
 /* Leave the kernel: return to the best READY thread, idling until there is one. */
 noreturn_fn void sched_exit(void);
+
+/* Set up a CPU's scheduling state (before its hart first schedules). */
+void sched_cpu_init(struct cpu *c);
 
 /*
  * Watch the root task's first thread: when it dies the kernel reports it

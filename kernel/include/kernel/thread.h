@@ -17,6 +17,7 @@
 
 struct task;
 struct ipc_gate;
+struct cpu;
 
 enum thread_state {
 	THREAD_INACTIVE,     /* created, not started (or not bound yet) */
@@ -38,8 +39,10 @@ struct thread {
 	uint8_t priority;
 	uint32_t slice_us;            /* its time slice; 0: the default */
 
-	/* Scheduling: the ready queue of its priority. */
+	/* Scheduling: its home CPU, and the ring of its priority in that CPU's run queue. */
+	struct cpu *cpu;
 	struct thread *rq_next, *rq_prev;
+	unsigned held;                /* sched_hold()s under way: it must not run */
 
 	/* IPC. */
 	struct thread *caller;        /* implicit reply capability: it waits for my reply */
@@ -85,6 +88,9 @@ static inline void thread_set_status(struct thread *t, enum vireo_status st)
 
 /* Architecture: initial user register state of a new thread. */
 void arch_thread_init_regs(struct trap_frame *tf);
+
+/* Architecture: a thread that is not running now has a new home CPU. */
+void arch_thread_moved(struct trap_frame *tf, struct cpu *c);
 
 extern const struct kobject_ops thread_ops;
 

@@ -53,16 +53,19 @@ VTEST(sched_higher_priority_spinner_starves_lower)
 
 VTEST(sched_info_and_idle_time)
 {
-	unsigned ncpus;
-	uint64_t hz, idle0, idle1;
+	unsigned ncpus, here;
+	uint64_t hz, online, idle0, idle1;
 
-	EXPECT_ST(vireo_sched_info(VIREO_SEL_SCHEDULER, &ncpus, &hz), VIREO_OK);
-	EXPECT(ncpus == 1 && hz == vireo_boot_info->timebase_hz);
+	EXPECT_ST(vireo_sched_info(VIREO_SEL_SCHEDULER, &ncpus, &hz, &online), VIREO_OK);
+	EXPECT(ncpus == (unsigned)vireo_boot_info->ncpus && hz == vireo_boot_info->timebase_hz);
+	EXPECT(online == (1UL << ncpus) - 1); /* every hart came up */
+	EXPECT_ST(vireo_sched_this_cpu(VIREO_SEL_SCHEDULER, &here), VIREO_OK);
+	EXPECT(here == 0); /* threads start on CPU 0 */
 	EXPECT_ST(vireo_sched_idle_time(VIREO_SEL_SCHEDULER, 0, &idle0), VIREO_OK);
 	vt_sleep_us(5000); /* nothing else runs: the hart idles */
 	EXPECT_ST(vireo_sched_idle_time(VIREO_SEL_SCHEDULER, 0, &idle1), VIREO_OK);
 	EXPECT(idle1 - idle0 >= hz * 4 / 1000);
-	EXPECT_ST(vireo_sched_idle_time(VIREO_SEL_SCHEDULER, 1, &idle1), VIREO_E_ARG);
+	EXPECT_ST(vireo_sched_idle_time(VIREO_SEL_SCHEDULER, ncpus, &idle1), VIREO_E_ARG);
 	return true;
 }
 
@@ -75,7 +78,7 @@ VTEST(sched_run_thread_sets_priority_and_checks_arguments)
 	EXPECT(vt_thread_at(&t, spin, &lo, VT_PRIORITY - 1));
 	vt_sleep_us(2000);
 	EXPECT(lo.count > 0); /* it ran while we slept */
-	EXPECT_ST(vireo_sched_run_thread(VIREO_SEL_SCHEDULER, t, 1, 5, 0), VIREO_E_ARG);
+	EXPECT_ST(vireo_sched_run_thread(VIREO_SEL_SCHEDULER, t, (unsigned)vireo_boot_info->ncpus, 5, 0), VIREO_E_ARG);
 	EXPECT_ST(vireo_sched_run_thread(VIREO_SEL_SCHEDULER, t, 0, 256, 0), VIREO_E_ARG);
 	EXPECT_ST(vireo_sched_run_thread(VIREO_SEL_SCHEDULER, t, 0, 5, 2000000), VIREO_E_ARG);
 	EXPECT_ST(vireo_sched_run_thread(VIREO_SEL_SCHEDULER, VIREO_SEL_TASK, 0, 5, 0), VIREO_E_ARG);

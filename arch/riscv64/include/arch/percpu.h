@@ -1,30 +1,33 @@
 /*
- * Per-hart kernel data, reached through tp. tp always holds this hart's
- * struct percpu while the kernel runs (user mode will get its own tp later,
- * and the trap entry will restore the kernel's).
+ * Per-hart kernel data, reached through tp: tp holds this hart's struct cpu
+ * (kernel/cpu.h) whenever the kernel runs. User mode has its own tp; the
+ * trap entry loads the kernel's from the trap frame.
  */
 #ifndef ARCH_PERCPU_H
 #define ARCH_PERCPU_H
 
 #include <kernel/types.h>
 
-struct percpu {
-	cpu_t cpu;
+struct cpu;
+
+/* The architecture's part of struct cpu. */
+struct cpu_arch {
+	uint64_t stack_top;      /* this hart's kernel stack, fresh on every user trap */
 	hartid_t hart;
-	uint64_t stack_top; /* this hart's kernel stack, fresh on every user trap */
+	uint64_t timer_deadline; /* what arch_timer_arm last asked for (this hart only) */
 };
 
-static inline struct percpu *percpu_this(void)
+static inline struct cpu *cpu_this(void)
 {
-	struct percpu *p;
+	struct cpu *c;
 
-	__asm__("mv %0, tp" : "=r"(p));
-	return p;
+	__asm__("mv %0, tp" : "=r"(c));
+	return c;
 }
 
-static inline void percpu_install(struct percpu *p)
+static inline void cpu_install(struct cpu *c)
 {
-	__asm__ volatile("mv tp, %0" ::"r"(p) : "memory");
+	__asm__ volatile("mv tp, %0" ::"r"(c) : "memory");
 }
 
 #endif

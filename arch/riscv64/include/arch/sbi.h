@@ -15,6 +15,8 @@
 #define SBI_EXT_TIME 0x54494d45
 #define SBI_EXT_HSM 0x48534d
 #define SBI_EXT_SRST 0x53525354
+#define SBI_EXT_IPI 0x735049
+#define SBI_EXT_RFENCE 0x52464e43
 
 #define SBI_SUCCESS 0
 #define SBI_ERR_NOT_SUPPORTED (-2)
@@ -24,9 +26,9 @@ struct sbi_ret {
 	long value;
 };
 
-/* Raw SBI call with up to three arguments. */
+/* Raw SBI call with up to four arguments. */
 struct sbi_ret sbi_call(unsigned long ext, unsigned long fid, unsigned long a0,
-			unsigned long a1, unsigned long a2);
+			unsigned long a1, unsigned long a2, unsigned long a3);
 
 /* Whether the firmware implements extension `ext` (BASE probe_extension). */
 bool sbi_has_extension(unsigned long ext);
@@ -42,5 +44,22 @@ noreturn_fn void sbi_shutdown(void);
 
 /* Cold-reboot through SRST. Returns only if the firmware refuses. */
 void sbi_reboot(void);
+
+/* HSM (§9): start a stopped hart at physical `start` with a1 = opaque; stop this one. */
+bool sbi_hart_start(uint64_t hart, uint64_t start, uint64_t opaque);
+noreturn_fn void sbi_hart_stop(void);
+/* The HSM state of a hart (SBI_HSM_*), negative if unknown. */
+long sbi_hart_status(uint64_t hart);
+#define SBI_HSM_STARTED 0
+#define SBI_HSM_STOPPED 1
+
+/* IPI (§7): raise the supervisor software interrupt on one hart. */
+void sbi_send_ipi(uint64_t hart);
+
+/*
+ * RFENCE (§8): sfence.vma on another hart for [start, start + size), or all
+ * of its TLB for size ~0; returns once that hart has done it.
+ */
+void sbi_remote_sfence_vma(uint64_t hart, uint64_t start, uint64_t size);
 
 #endif

@@ -7,6 +7,9 @@
 /* Choose the mechanism: Sstc only when the device tree names it and the CSR is accessible. */
 void timer_init(bool dt_has_sstc);
 
+/* A secondary hart: the same mechanism, nothing armed, its interrupt enabled. */
+void timer_hart_init(void);
+
 /* Timer interrupt: silence it and tell the portable clock. */
 void timer_interrupt(void);
 

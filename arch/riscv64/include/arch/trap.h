@@ -41,10 +41,11 @@ noreturn_fn void trap_user(struct trap_frame *tf);
 noreturn_fn void trap_syscall(struct trap_frame *tf);
 
 /*
- * The system-call fast path, tried first (a leaf, so nothing spills). It
- * returns, in a0 and a1: the frame to resume (the caller's own, another
- * thread's, or NULL for the general path) and the caller's frame, whose
- * s0..s11 the entry code then stores unless the caller simply continues.
+ * The system-call fast path, tried first (a leaf, so nothing spills) once
+ * the entry code holds the kernel lock. It returns, in a0 and a1: the frame
+ * to resume (the caller's own, another thread's, or NULL for the general
+ * path) and the caller's frame, whose s0..s11 the entry code then stores
+ * unless the caller simply continues.
  */
 struct fastpath_exit {
 	struct trap_frame *resume;
