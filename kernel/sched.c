@@ -271,7 +271,8 @@ void sched_yield(void)
 
 uint64_t sched_idle_ticks(const struct cpu *c)
 {
-	return c->idle_ticks;
+	/* A hart asleep right now has not added its current stretch yet. */
+	return c->idle_ticks + (c->idle_since ? arch_time_now() - c->idle_since : 0);
 }
 
 static struct thread *pick(struct cpu *c)
@@ -293,18 +294,17 @@ static struct thread *pick(struct cpu *c)
 /* Nothing to run: wait for an interrupt with the kernel lock released. */
 static void idle(struct cpu *c)
 {
-	uint64_t start;
-
 	c->running = 0;
 	if (c->state == CPU_GOING_OFFLINE)
 		smp_cpu_stop(c);
-	start = arch_time_now();
+	c->idle_since = arch_time_now();
 	klock_release();
 	arch_wfi();
 	klock_acquire();
+	c->idle_ticks += arch_time_now() - c->idle_since;
+	c->idle_since = 0;
 	arch_irq_enable(); /* take what woke the hart, under the lock */
 	arch_irq_disable();
-	c->idle_ticks += arch_time_now() - start;
 }
 
 noreturn_fn void sched_exit(void)

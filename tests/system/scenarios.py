@@ -244,6 +244,14 @@ SCENARIOS = [
              icount=5, tap=True, expect=[r"^vtest: done, 0 failed$"]),
     Scenario("vtest-icount-7", archive="tests", append="root=vtest poweroff",
              icount=7, tap=True, expect=[r"^vtest: done, 0 failed$"]),
+    # Four harts: every test, the smp_* ones with a thread on each CPU. Under
+    # -icount all harts share one host thread and interleave differently.
+    Scenario("vtest-smp4", archive="tests", append="root=vtest poweroff", smp=4,
+             tap=True, expect=[r"^smp: 4 of 4 cpu\(s\) online$",
+                               r"^vtest: done, 0 failed$"]),
+    Scenario("vtest-smp4-icount-3", archive="tests", append="root=vtest poweroff",
+             smp=4, icount=3, tap=True, timeout=120,
+             expect=[r"^smp: 4 of 4 cpu\(s\) online$", r"^vtest: done, 0 failed$"]),
     # Platform_control: the suite powers the machine off itself (no
     # 'poweroff' for the kernel, so only the object can end this run).
     Scenario("vtest-platform-poweroff", archive="tests",

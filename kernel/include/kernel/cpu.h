@@ -57,7 +57,8 @@ struct cpu {
 	/* Round robin (kernel/sched.c). */
 	struct timer slice_timer;
 	bool slice_over;
-	uint64_t idle_ticks;
+	uint64_t idle_ticks;    /* time spent idle, up to idle_since */
+	uint64_t idle_since;    /* when it went idle, 0 while it runs something */
 
 	/*
 	 * `running` was deleted by another hart while this one ran it: this

@@ -44,7 +44,8 @@ void vt_reset(void)
 	next_stack = 0;
 }
 
-bool vt_thread_at(vireo_cap_t *thread, void (*fn)(void *arg), void *arg, unsigned priority)
+bool vt_thread_on(vireo_cap_t *thread, void (*fn)(void *arg), void *arg, unsigned cpu,
+		  unsigned priority)
 {
 	uintptr_t utcb = vt_utcb();
 
@@ -53,10 +54,15 @@ bool vt_thread_at(vireo_cap_t *thread, void (*fn)(void *arg), void *arg, unsigne
 		return false;
 	return vireo_factory_create_thread(VIREO_SEL_FACTORY, *thread) == VIREO_OK &&
 	       vireo_thread_bind(*thread, VIREO_SEL_TASK, utcb) == VIREO_OK &&
-	       vireo_thread_control(*thread, VIREO_THREAD_CTL_PRIORITY, 0, 0, priority) ==
+	       vireo_sched_run_thread(VIREO_SEL_SCHEDULER, *thread, cpu, priority, 0) ==
 		       VIREO_OK &&
 	       vireo_thread_run(*thread, *thread, utcb, fn, arg, stacks[next_stack++],
 				STACK_SIZE) == VIREO_OK;
+}
+
+bool vt_thread_at(vireo_cap_t *thread, void (*fn)(void *arg), void *arg, unsigned priority)
+{
+	return vt_thread_on(thread, fn, arg, 0, priority);
 }
 
 bool vt_thread(vireo_cap_t *thread, void (*fn)(void *arg), void *arg)

@@ -62,6 +62,18 @@ bool vt_thread(vireo_cap_t *thread, void (*fn)(void *arg), void *arg);
 /* The same at a given priority (set before it first runs). */
 bool vt_thread_at(vireo_cap_t *thread, void (*fn)(void *arg), void *arg, unsigned priority);
 
+/* The same on a given CPU. */
+bool vt_thread_on(vireo_cap_t *thread, void (*fn)(void *arg), void *arg, unsigned cpu,
+		  unsigned priority);
+
+/* Poll `cond` every 100 us for up to `ms` milliseconds; whether it came true. */
+#define VT_WAIT_UNTIL(cond, ms)                                              \
+	({                                                                   \
+		for (unsigned vt_i_ = 0; !(cond) && vt_i_ < (ms) * 10; vt_i_++) \
+			vt_sleep_us(100);                                    \
+		(bool)(cond);                                                \
+	})
+
 /* Naturally aligned pages from the root task's memory (never given back). */
 uintptr_t vt_pages(unsigned order);
 
