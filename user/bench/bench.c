@@ -96,6 +96,52 @@ static bool ipc_two_tasks(void)
 	       vireo_kobject_delete(task) == VIREO_OK;
 }
 
+static inline uint64_t now_ticks(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("rdtime %0" : "=r"(v));
+	return v;
+}
+
+/*
+ * Call + reply with the server on CPU 1. instret counts one hart only, so
+ * this one is timed: under -icount shift=0 every instruction of every hart
+ * takes 1 ns of virtual time, and harts that all wait skip ahead to the
+ * next event, so the figure is the instructions both harts spend per round
+ * trip (plus nothing for idling).
+ */
+static bool ipc_cross_hart(void)
+{
+	vireo_cap_t thread = next_sel++, gate = next_sel++;
+	vireo_word_t mr[4] = { 0 };
+	unsigned n = bench_rounds / 4 ? bench_rounds / 4 : 1;
+	uint64_t hz = vireo_boot_info->timebase_hz, t0, t1;
+
+	if (vireo_boot_info->ncpus < 2) {
+		printf("bench: ipc_roundtrip_cross_hart needs two harts\n");
+		return false;
+	}
+	if (vireo_factory_create_thread(VIREO_SEL_FACTORY, thread) != VIREO_OK ||
+	    vireo_thread_bind(thread, VIREO_SEL_TASK, SAME_UTCB) != VIREO_OK ||
+	    vireo_sched_run_thread(VIREO_SEL_SCHEDULER, thread, 1, 10, 0) != VIREO_OK ||
+	    vireo_factory_create_gate(VIREO_SEL_FACTORY, gate, thread, SERVER_LABEL) != VIREO_OK ||
+	    vireo_thread_run(thread, thread, SAME_UTCB, server, 0, server_stack,
+			     sizeof(server_stack)) != VIREO_OK)
+		return false;
+	for (unsigned i = 0; i < 100; i++) /* warm up */
+		vireo_syscall_regs(gate, vireo_tag(0, 0, 0), VIREO_IPC_CALL, 0, mr);
+	t0 = now_ticks();
+	for (unsigned i = 0; i < n; i++)
+		if (vireo_syscall_regs(gate, vireo_tag(0, 0, 0), VIREO_IPC_CALL, 0, mr).status !=
+		    VIREO_OK)
+			return false;
+	t1 = now_ticks();
+	printf("bench: ipc_roundtrip_cross_hart %lu\n",
+	       (unsigned long)((t1 - t0) * 1000000000 / hz / n));
+	return vireo_kobject_delete(thread) == VIREO_OK;
+}
+
 /* Kobject info on our own task: the smallest kernel-object invocation there is. */
 static bool null_invocation(void)
 {
@@ -265,8 +311,8 @@ int main(int argc, char **argv)
 	/* rounds=N: fewer repetitions and no mapping runs, for tracing with QEMU's -d exec. */
 	if (r)
 		bench_rounds = (unsigned)strtoul(r + 7, 0, 10);
-	if (!null_invocation() || !ipc_same_task() || !ipc_two_tasks() || !irq_latency() ||
-	    !yield_switch() || (!r && !mapping())) {
+	if (!null_invocation() || !ipc_same_task() || !ipc_two_tasks() || !ipc_cross_hart() ||
+	    !irq_latency() || !yield_switch() || (!r && !mapping())) {
 		printf("bench: failed\n");
 		return 1;
 	}
