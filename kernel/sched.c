@@ -42,13 +42,12 @@ void sched_vm_gone(const struct vmspace *vm)
 			continue;
 		/*
 		 * Its tables are about to be freed (and maybe reused): stop using
-		 * them. Another hart with them in satp is idle or offline (a hart
-		 * in user mode runs a thread of a live task, and a deleted thread
-		 * keeps its task alive until its hart has left it); it switches
-		 * satp before it runs anything.
+		 * them. No other hart has them: a hart in user mode runs a thread
+		 * of a live task (a deleted thread keeps its task alive until its
+		 * hart has left it), and idle harts sleep on the kernel's table.
 		 */
-		if (c == cpu_this())
-			vmspace_activate_kernel();
+		check(c == cpu_this());
+		vmspace_activate_kernel();
 		c->active_vm = 0;
 	}
 }
@@ -297,6 +296,15 @@ static void idle(struct cpu *c)
 	c->running = 0;
 	if (c->state == CPU_GOING_OFFLINE)
 		smp_cpu_stop(c);
+	/*
+	 * Sleep on the kernel's own page table: the space in satp may be freed
+	 * by another hart meanwhile, and this hart walks tables while it takes
+	 * the lock and its interrupts.
+	 */
+	if (c->active_vm) {
+		vmspace_activate_kernel();
+		c->active_vm = 0;
+	}
 	c->idle_since = arch_time_now();
 	klock_release();
 	arch_wfi();

@@ -122,6 +122,7 @@ enum vireo_status smp_cpu_offline(unsigned n)
 
 noreturn_fn void smp_cpu_stop(struct cpu *c)
 {
+	evacuate(c); /* anything queued here since it was asked to go */
 	timer_cancel(&c->slice_timer);
 	clock_move_timers(c, cpu_boot());
 	c->state = CPU_OFFLINE;

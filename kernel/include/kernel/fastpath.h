@@ -97,7 +97,8 @@ static inline struct thread *fastpath_irq_trigger(struct cpu *c, struct thread *
 	if (unlikely(vireo_tag_label(tag) != VIREO_PROTO_IRQ || vireo_tag_words(tag) == 0 ||
 		     r[REG_A4] != VIREO_IRQ_TRIGGER || !(s->rights & VIREO_CAP_SEND) ||
 		     irq->masked || irq->pending || !h || h->state != THREAD_RECV_BLOCKED ||
-		     h->reply_from || h->recv_from || h->cpu != c || t->cpu != c ||
+		     h->reply_from || h->recv_from || !arch_frame_enters_on(&h->regs, c) ||
+		     t->cpu != c || t->held ||
 		     h->timeout.armed || h->priority <= t->priority || (int)h->priority < c->rq.top))
 		return 0;
 
@@ -139,8 +140,11 @@ static inline struct thread *fastpath_call(struct cpu *c, struct thread *t)
 		return 0;
 	g = (struct ipc_gate *)s->obj;
 	r = g->thread;
-	/* A receiver on this CPU in an open wait, with nothing of higher priority ready. */
-	if (unlikely(!r || r->state != THREAD_RECV_BLOCKED || r->cpu != c ||
+	/*
+	 * A receiver that last ran on this hart (or was moved here while
+	 * blocked), in an open wait, with nothing of higher priority ready.
+	 */
+	if (unlikely(!r || r->state != THREAD_RECV_BLOCKED || !arch_frame_enters_on(&r->regs, c) ||
 		     ((uintptr_t)r->reply_from | (uintptr_t)r->recv_from | (uintptr_t)r->caller) ||
 		     r->timeout.armed || (int)r->priority < c->rq.top))
 		return 0;
@@ -158,9 +162,13 @@ static inline struct thread *fastpath_reply_wait(struct cpu *cpu, struct thread 
 {
 	struct thread *c = t->caller;
 
-	/* A caller on this CPU waiting for exactly this reply, no sender queued for the next receive. */
+	/*
+	 * A caller that last ran on this hart (or was moved here) waiting for
+	 * exactly this reply, and no sender queued for the next receive.
+	 */
 	if (unlikely(!c || c->state != THREAD_RECV_BLOCKED || c->reply_from != t ||
-		     c->cpu != cpu || c->kmsg_tag || c->timeout.armed || t->sendq_head ||
+		     !arch_frame_enters_on(&c->regs, cpu) || c->kmsg_tag || c->timeout.armed ||
+		     t->sendq_head ||
 		     t->irq_head || !fastpath_simple_tag(t->regs.regs[REG_A1]) ||
 		     (t->regs.regs[REG_A3] >> 32) != VIREO_TIMEOUT_NEVER ||
 		     (int)c->priority <= cpu->rq.top))

@@ -24,6 +24,18 @@ struct trap_frame {
 	uint64_t kernel_tp;
 };
 
+struct cpu;
+
+/*
+ * Whether the frame's next trap enters on c's stack and per-CPU data: the
+ * frames the fast path resumes with arch_resume_fast must (a thread moved
+ * to another CPU while it ran still has the old hart's in its frame).
+ */
+static inline bool arch_frame_enters_on(const struct trap_frame *tf, const struct cpu *c)
+{
+	return tf->kernel_tp == (uint64_t)(uintptr_t)c;
+}
+
 /* Register numbers used by the kernel's ABI code. */
 #define REG_RA 1
 #define REG_SP 2
