@@ -348,3 +348,58 @@ VTEST(smp_cpu_offline_and_online)
 	EXPECT(VT_WAIT_UNTIL(gone(t), 200));
 	return true;
 }
+
+struct caller {
+	vireo_cap_t gate;
+	volatile uint64_t calls;
+	volatile int errors;
+	volatile int stop;
+};
+
+/* Call the pong server until told to stop (fast-path IPC from whatever CPU it is on). */
+static void keep_calling(void *arg)
+{
+	struct caller *k = arg;
+	struct vireo_utcb *u = vireo_utcb();
+
+	while (!k->stop) {
+		u->mr[0] = k->calls;
+		if (vireo_call(k->gate, vireo_tag(0, 1, 0), 0).status != VIREO_OK ||
+		    u->mr[0] != k->calls + 1)
+			k->errors++;
+		k->calls++;
+	}
+}
+
+/*
+ * Moved back and forth while it makes calls: a thread moved while it runs
+ * and then blocked in IPC must resume on its new CPU with that hart's
+ * kernel stack, whichever path wakes it.
+ */
+VTEST(smp_migrating_a_thread_in_ipc_keeps_it_whole)
+{
+	static struct caller k;
+	vireo_cap_t server, gate = vt_sel(), t;
+
+	EXPECT(ncpus() >= 2);
+	EXPECT(vt_thread_on(&server, pong, 0, 0, VT_PRIORITY + 1));
+	EXPECT_ST(vireo_factory_create_gate(VIREO_SEL_FACTORY, gate, server, 0x80), VIREO_OK);
+	k = (struct caller){ .gate = gate };
+	EXPECT(vt_thread_on(&t, keep_calling, &k, last_cpu(), VT_PRIORITY - 1));
+	for (unsigned i = 0; i < 200; i++) {
+		unsigned to = i % 2 ? last_cpu() : 0;
+		uint64_t seen = k.calls;
+
+		EXPECT_ST(vireo_sched_run_thread(VIREO_SEL_SCHEDULER, t, to, VT_PRIORITY - 1, 0),
+			  VIREO_OK);
+		EXPECT(VT_WAIT_UNTIL(k.calls > seen + 2, 200));
+	}
+	k.stop = 1;
+	EXPECT(VT_WAIT_UNTIL(gone(t), 200));
+	EXPECT(k.errors == 0);
+	vireo_utcb()->mr[0] = ~0ULL;
+	EXPECT_ST(vireo_call(gate, vireo_tag(0, 1, 0), 0).status, VIREO_OK);
+	EXPECT(VT_WAIT_UNTIL(gone(server), 200));
+	EXPECT_ST(vireo_kobject_delete(gate), VIREO_OK);
+	return true;
+}
