@@ -131,7 +131,7 @@ void sched_drop(struct thread *t)
 	if (!c)
 		return;
 	if (c == cpu_this()) {
-		c->running = 0;
+		sched_set_running(c, 0);
 		return;
 	}
 	/*
@@ -154,7 +154,7 @@ static void reap(struct cpu *c)
 	if (!z)
 		return;
 	if (c->running == z)
-		c->running = 0;
+		sched_set_running(c, 0);
 	c->zombie = 0;
 	kobject_put(&z->obj);
 	kobject_put(&c->zombie_task->obj);
@@ -172,7 +172,7 @@ void sched_handoff(struct thread *t)
 		return;
 	}
 	preempt(c);
-	c->running = t;
+	sched_set_running(c, t);
 }
 
 /* The other hart that runs t in user mode (not one waiting in sched_hold), or NULL. */
@@ -192,13 +192,13 @@ void sched_hold(struct thread *t)
 	while ((c = live_elsewhere(t))) {
 		/* Its hart drops it at its next kernel entry (pick() skips held threads). */
 		smp_kick(c);
-		self->waiting = true;
+		__atomic_store_n(&self->waiting, true, __ATOMIC_RELEASE);
 		klock_release();
 		while (__atomic_load_n(&c->running, __ATOMIC_ACQUIRE) == t &&
 		       !__atomic_load_n(&c->waiting, __ATOMIC_ACQUIRE))
 			arch_doze();
 		klock_acquire();
-		self->waiting = false;
+		__atomic_store_n(&self->waiting, false, __ATOMIC_RELAXED);
 	}
 	sched_remove(t);
 }
@@ -293,7 +293,7 @@ static struct thread *pick(struct cpu *c)
 /* Nothing to run: wait for an interrupt with the kernel lock released. */
 static void idle(struct cpu *c)
 {
-	c->running = 0;
+	sched_set_running(c, 0);
 	if (c->state == CPU_GOING_OFFLINE)
 		smp_cpu_stop(c);
 	/*
@@ -340,6 +340,6 @@ noreturn_fn void sched_exit(void)
 		if (!c->slice_timer.armed)
 			start_slice(c, next);
 	}
-	c->running = next;
+	sched_set_running(c, next);
 	arch_return_to_user(&next->regs);
 }

@@ -23,7 +23,6 @@ enum vireo_status thread_create(struct factory *f, struct kobject **out)
 	t->priority = DEFAULT_PRIORITY;
 	t->cpu = cpu_boot();
 	arch_thread_init_regs(&t->regs);
-	arch_thread_moved(&t->regs, t->cpu);
 	return VIREO_OK;
 }
 

@@ -77,6 +77,15 @@ static inline int sched_top_priority(void)
 	return cpu_this()->rq.top;
 }
 
+/*
+ * Change the thread this CPU runs. An atomic store (a plain one on the
+ * hardware): sched_hold polls `running` of other CPUs without the lock.
+ */
+static inline void sched_set_running(struct cpu *c, struct thread *t)
+{
+	__atomic_store_n(&c->running, t, __ATOMIC_RELAXED);
+}
+
 /* Put t (ready, not queued, homed on this CPU) at the tail of its priority's queue. */
 static inline void sched_enqueue_local(struct cpu *c, struct thread *t)
 {
@@ -110,6 +119,11 @@ static inline void sched_fast_switch(struct cpu *c, struct thread *next)
 		vmspace_activate(vm);
 		c->active_vm = vm;
 	}
+	/*
+	 * A plain store, unlike sched_set_running: as an atomic store it costs
+	 * an instruction on the fast path (the compiler may not move it), and an
+	 * aligned doubleword store is single-copy atomic on RISC-V anyway.
+	 */
 	c->running = next;
 }
 
