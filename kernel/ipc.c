@@ -5,6 +5,7 @@
 #include <kernel/gate.h>
 #include <kernel/ipc.h>
 #include <kernel/irq.h>
+#include <kernel/vcpu.h>
 #include <kernel/memmap.h>
 #include <kernel/msg.h>
 #include <kernel/task.h>
@@ -217,6 +218,7 @@ static void sendq_append(struct thread *r, struct thread *s)
 		r->sendq_head = s;
 	r->sendq_tail = s;
 	s->send_to = r;
+	vcpu_event_queued(r);
 }
 
 static vireo_word_t gate_label(struct ipc_gate *g, unsigned rights)

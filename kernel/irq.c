@@ -5,6 +5,7 @@
 #include <kernel/icu.h>
 #include <kernel/ipc.h>
 #include <kernel/irq.h>
+#include <kernel/vcpu.h>
 #include <kernel/msg.h>
 #include <kernel/task.h>
 #include <kernel/thread.h>
@@ -41,6 +42,7 @@ static void enqueue(struct irq *irq)
 	irq->next = 0;
 	*p = irq;
 	irq->queued = true;
+	vcpu_event_queued(irq->thread);
 }
 
 /* A pending, unmasked, bound Irq goes to its thread now, or waits in its queue. */

@@ -9,6 +9,7 @@
 #include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <kernel/task.h>
+#include <kernel/vcpu.h>
 
 #define SCHED_SLICE_US 10000
 
@@ -140,10 +141,10 @@ void sched_drop(struct thread *t)
 	 * stay allocated. The hart drops both references in reap().
 	 */
 	check(!c->zombie);
-	kobject_get(&t->obj);
-	kobject_get(&t->task->obj);
 	c->zombie = t;
-	c->zombie_task = t->task;
+	c->zombie_task = sched_space_task(t);
+	kobject_get(&t->obj);
+	kobject_get(&c->zombie_task->obj);
 	smp_kick(c);
 }
 
@@ -319,6 +320,7 @@ noreturn_fn void sched_exit(void)
 {
 	struct cpu *c = cpu_this();
 	struct thread *next;
+	bool switched;
 
 	reap(c);
 	if (root_thread && root_thread->state == THREAD_DEAD)
@@ -331,15 +333,18 @@ noreturn_fn void sched_exit(void)
 		idle(c);
 		reap(c);
 	}
-	if (c->active_vm != &next->task->vm) {
-		vmspace_activate(&next->task->vm);
-		c->active_vm = &next->task->vm;
+	switched = next != c->running;
+	sched_set_running(c, next);
+	if (next->vcpu)
+		vcpu_before_user(next); /* may change its registers and its address space */
+	if (c->active_vm != sched_space(next)) {
+		vmspace_activate(sched_space(next));
+		c->active_vm = sched_space(next);
 	}
-	if (next != c->running) {
+	if (switched) {
 		c->slice_over = false;
 		if (!c->slice_timer.armed)
 			start_slice(c, next);
 	}
-	sched_set_running(c, next);
 	arch_return_to_user(&next->regs);
 }

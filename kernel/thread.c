@@ -7,6 +7,7 @@
 #include <kernel/sched.h>
 #include <kernel/task.h>
 #include <kernel/thread.h>
+#include <kernel/vcpu.h>
 
 #define DEFAULT_PRIORITY 10
 
@@ -39,7 +40,7 @@ enum vireo_status thread_bind(struct thread *t, struct task *task, uintptr_t utc
 		if (!k)
 			return VIREO_E_ARG;
 		for (struct thread *o = task->threads; o; o = o->task_next)
-			if (o->utcb == k)
+			if (o->utcb == k || (void *)o->vcpu == (void *)k)
 				return VIREO_E_EXISTS; /* one UTCB, one thread */
 	}
 	kobject_get(&task->obj);
@@ -78,6 +79,7 @@ static void thread_destroy(struct kobject *obj)
 	ipc_thread_gone(t);
 	timer_cancel(&t->timeout);
 	sched_drop(t);
+	vcpu_thread_gone(t);
 	t->state = THREAD_DEAD;
 	set_handler(&t->pager, 0);
 	set_handler(&t->exc_handler, 0);
@@ -199,6 +201,10 @@ static enum vireo_status thread_invoke(struct kobject *obj, unsigned rights,
 			return VIREO_E_ARG;
 		sched_yield();
 		return VIREO_OK;
+	case VIREO_THREAD_VCPU_ENABLE:
+		return msg_words(m) < 2 ? VIREO_E_ARG : vcpu_enable(t, msg_word(m, 1));
+	case VIREO_THREAD_VCPU_RESUME:
+		return t == caller ? vcpu_resume(t) : VIREO_E_ARG;
 	default:
 		return VIREO_E_OP;
 	}

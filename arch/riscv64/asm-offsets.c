@@ -20,6 +20,7 @@ void asm_offsets(void)
 	DEFINE(TF_STVAL, offsetof(struct trap_frame, stval));
 	DEFINE(TF_KERNEL_SP, offsetof(struct trap_frame, kernel_sp));
 	DEFINE(TF_KERNEL_TP, offsetof(struct trap_frame, kernel_tp));
+	DEFINE(TF_TRAP_ENTRY, offsetof(struct trap_frame, trap_entry));
 	DEFINE(TF_SIZE, sizeof(struct trap_frame));
 	DEFINE(PERCPU_STACK_TOP, offsetof(struct cpu, arch.stack_top));
 	DEFINE(SATP_SV39_MODE, SATP_MODE_SV39);

@@ -115,6 +115,7 @@ secondary_high_entry:
 trap_entry:
 	csrrw	sp, sscratch, sp
 	bnez	sp, from_user
+from_kernel:
 	csrrw	sp, sscratch, sp	/* from the kernel: sp back, sscratch 0 */
 	addi	sp, sp, -TF_SIZE
 	sd	x1, TF_REGS + 1*8(sp)
@@ -190,6 +191,19 @@ syscall_locked:
 	call	trap_syscall		/* the general path; does not return */
 	j	boot_fail
 
+/*
+ * The vector while a vCPU thread runs in virtual user mode (kernel/vcpu.c):
+ * its ecall is an event for its guest kernel, not a system call, and every
+ * register must come back, so all traps take the full save.
+ */
+	.balign 4
+	.globl trap_entry_full
+trap_entry_full:
+	csrrw	sp, sscratch, sp
+	beqz	sp, from_kernel
+	sd	t0, TF_REGS + 5*8(sp)
+	j	trap_from_user
+
 syscall_lock_busy:			/* s0..s11 still hold the user's values: C keeps them */
 	addi	sp, sp, -16
 	sd	a0, 0(sp)
@@ -226,6 +240,8 @@ trap_from_user:
  */
 	.globl arch_return_to_user
 arch_return_to_user:
+	ld	t0, TF_TRAP_ENTRY(a0)
+	csrw	stvec, t0
 	ld	t0, PERCPU_STACK_TOP(tp)
 	sd	t0, TF_KERNEL_SP(a0)
 	sd	tp, TF_KERNEL_TP(a0)

@@ -17,6 +17,7 @@
 #include <kernel/smp.h>
 #include <kernel/syscall.h>
 #include <kernel/thread.h>
+#include <kernel/vcpu.h>
 
 struct extable_entry {
 	uintptr_t insn;
@@ -122,10 +123,13 @@ void trap_kernel(struct trap_frame *tf)
 		trap_die(tf, "unexpected trap");
 }
 
+extern char trap_entry[];
+
 void arch_thread_init_regs(struct trap_frame *tf)
 {
 	/* sret enters U-mode (SPP clear) with interrupts enabled (SPIE). */
 	tf->sstatus = SSTATUS_SPIE;
+	tf->trap_entry = (uint64_t)trap_entry;
 }
 
 void arch_thread_moved(struct trap_frame *tf, struct cpu *c)
@@ -207,7 +211,11 @@ noreturn_fn void trap_user(struct trap_frame *tf)
 	klock_acquire();
 	if (tf->scause & SCAUSE_INTERRUPT)
 		trap_interrupt(tf);
-	else if (!t->obj.dead)
+	else if (t->obj.dead)
+		; /* its hart just leaves it (sched_drop) */
+	else if (t->vcpu_task)
+		vcpu_user_trap(t); /* virtual user mode: every trap is its guest kernel's */
+	else
 		user_fault(t);
 	sched_exit();
 }

@@ -92,6 +92,17 @@ enum {
 	 * the same priority (none: return at once). Needs WRITE.
 	 */
 	VIREO_THREAD_YIELD = 4,
+	/*
+	 * MR1 address of a vCPU state area (include/vireo/vcpu.h) in the
+	 * thread's task's UTCB area: the thread becomes a vCPU (one-way).
+	 */
+	VIREO_THREAD_VCPU_ENABLE = 5,
+	/*
+	 * On the caller's own vCPU thread: continue with the registers of the
+	 * state area (in its user_task with VIREO_VCPU_USER_MODE in
+	 * saved_state). Returns only on an error.
+	 */
+	VIREO_THREAD_VCPU_RESUME = 6,
 };
 
 #define VIREO_THREAD_CTL_PAGER 0x1u

@@ -18,6 +18,7 @@
 #include <vireo/syscall.h>
 #include <vireo/tag.h>
 #include <vireo/utcb.h>
+#include <vireo/vcpu.h>
 
 /* This thread's UTCB. */
 extern __thread struct vireo_utcb *vireo_utcb_ptr;
@@ -157,6 +158,27 @@ enum vireo_status vireo_thread_control(vireo_cap_t thread, unsigned which, vireo
 				       vireo_cap_t exc_handler, unsigned priority);
 /* Give the CPU to the next ready thread of the same priority (self: the caller's own cap). */
 enum vireo_status vireo_thread_yield(vireo_cap_t self);
+
+/* vCPU (include/vireo/vcpu.h, user/lib/vcpu.c). */
+typedef void (*vireo_vcpu_handler_t)(struct vireo_vcpu_state *v);
+enum vireo_status vireo_thread_vcpu_enable(vireo_cap_t thread, uintptr_t area);
+/* Continue with v->r (in v->user_task with USER_MODE in saved_state); returns only on error. */
+enum vireo_status vireo_thread_vcpu_resume(vireo_cap_t self);
+
+/* Virtual interrupts off (a plain store); returns the old state for vireo_vcpu_irq_restore. */
+static inline unsigned vireo_vcpu_irq_disable(struct vireo_vcpu_state *v)
+{
+	unsigned old = __atomic_fetch_and(&v->state, ~VIREO_VCPU_IRQ, __ATOMIC_RELAXED);
+
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	return old;
+}
+
+/* On again; every event that waited meanwhile is fetched and given to `handle` first. */
+void vireo_vcpu_irq_enable(struct vireo_vcpu_state *v, vireo_vcpu_handler_t handle);
+void vireo_vcpu_irq_restore(struct vireo_vcpu_state *v, unsigned old, vireo_vcpu_handler_t handle);
+/* Wait for an event with interrupts off, handle it (and what else waits), interrupts on. */
+void vireo_vcpu_idle(struct vireo_vcpu_state *v, vireo_vcpu_handler_t handle);
 enum vireo_status vireo_thread_ex_regs(vireo_cap_t thread, uintptr_t ip, uintptr_t sp,
 				       uintptr_t *old_ip, uintptr_t *old_sp);
 

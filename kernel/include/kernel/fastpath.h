@@ -164,10 +164,12 @@ static inline struct thread *fastpath_reply_wait(struct cpu *cpu, struct thread 
 
 	/*
 	 * A caller that last ran on this hart (or was moved here) waiting for
-	 * exactly this reply, and no sender queued for the next receive.
+	 * exactly this reply, and no sender queued for the next receive. Not
+	 * a vCPU: events that came while it waited enter on its way out.
 	 */
 	if (unlikely(!c || c->state != THREAD_RECV_BLOCKED || c->reply_from != t ||
-		     !arch_frame_enters_on(&c->regs, cpu) || c->kmsg_tag || c->timeout.armed ||
+		     !arch_frame_enters_on(&c->regs, cpu) ||
+		     (c->kmsg_tag | (uintptr_t)c->vcpu) || c->timeout.armed ||
 		     t->sendq_head ||
 		     t->irq_head || !fastpath_simple_tag(t->regs.regs[REG_A1]) ||
 		     (t->regs.regs[REG_A3] >> 32) != VIREO_TIMEOUT_NEVER ||

@@ -17,6 +17,17 @@
 #include <kernel/thread.h>
 #include <kernel/vmspace.h>
 
+/* The task whose address space t runs in: its own, or a vCPU's user task. */
+static inline struct task *sched_space_task(const struct thread *t)
+{
+	return t->vcpu_task ? t->vcpu_task : t->task;
+}
+
+static inline const struct vmspace *sched_space(const struct thread *t)
+{
+	return &sched_space_task(t)->vm;
+}
+
 /* The thread whose user registers the current kernel entry belongs to (or NULL). */
 static inline struct thread *sched_current(void)
 {

@@ -18,6 +18,7 @@
 struct task;
 struct ipc_gate;
 struct cpu;
+struct vireo_vcpu_state;
 
 enum thread_state {
 	THREAD_INACTIVE,     /* created, not started (or not bound yet) */
@@ -70,6 +71,14 @@ struct thread {
 	vireo_tag_t kmsg_tag;         /* 0: none under way */
 	vireo_word_t kmsg[VIREO_EXC_WORDS];
 	bool doomed;                  /* its fault could not be handled: delete it */
+
+	/* vCPU mode (kernel/vcpu.c). */
+	struct vireo_vcpu_state *vcpu; /* kernel view of its state area; NULL: not a vCPU */
+	uintptr_t vcpu_user;           /* the area's address in its task */
+	struct task *vcpu_task;        /* in virtual user mode: the task it runs in (ref held) */
+	struct task *vcpu_resume_task; /* vcpu_resume under way: the user task (ref held) */
+	bool vcpu_resuming;            /* vcpu_resume under way: load the state area on the way out */
+	uint64_t vcpu_host[2];         /* its own tp and gp while in virtual user mode */
 };
 
 must_check enum vireo_status thread_create(struct factory *f, struct kobject **out);

@@ -22,7 +22,11 @@ struct trap_frame {
 	uint64_t stval;
 	uint64_t kernel_sp;
 	uint64_t kernel_tp;
+	uint64_t trap_entry; /* stvec while it runs: trap_entry, or trap_entry_full */
+	uint64_t unused;     /* keeps the size a multiple of 16 (kernel traps push frames) */
 };
+
+_Static_assert(sizeof(struct trap_frame) % 16 == 0, "trap frames keep sp 16-byte aligned");
 
 struct cpu;
 

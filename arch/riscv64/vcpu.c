@@ -1,0 +1,60 @@
+/* The riscv64 side of the vCPU (see kernel/vcpu.h). */
+#include <arch/trap.h>
+#include <kernel/vcpu.h>
+
+#define REG_GP 3
+#define REG_TP 4
+
+extern char trap_entry[], trap_entry_full[];
+
+void arch_vcpu_save(const struct trap_frame *tf, struct vireo_vcpu_regs *r)
+{
+	for (unsigned i = 1; i < 32; i++)
+		r->x[i] = tf->regs[i];
+	r->x[0] = 0;
+	r->pc = tf->sepc;
+}
+
+/* Only registers: sstatus stays the frame's (user mode, interrupts on). */
+void arch_vcpu_load(struct trap_frame *tf, const struct vireo_vcpu_regs *r)
+{
+	for (unsigned i = 1; i < 32; i++)
+		tf->regs[i] = r->x[i];
+	tf->sepc = r->pc;
+}
+
+void arch_vcpu_enter(struct trap_frame *tf, uintptr_t ip, uintptr_t sp, uintptr_t arg)
+{
+	tf->sepc = ip;
+	tf->regs[REG_SP] = sp;
+	tf->regs[REG_A0] = arg;
+}
+
+uintptr_t arch_frame_sp(const struct trap_frame *tf)
+{
+	return tf->regs[REG_SP];
+}
+
+uint64_t arch_frame_cause(const struct trap_frame *tf)
+{
+	return tf->scause;
+}
+
+uint64_t arch_frame_tval(const struct trap_frame *tf)
+{
+	return tf->stval;
+}
+
+void arch_vcpu_to_user(struct trap_frame *tf, uint64_t host[2])
+{
+	host[0] = tf->regs[REG_TP];
+	host[1] = tf->regs[REG_GP];
+	tf->trap_entry = (uint64_t)trap_entry_full;
+}
+
+void arch_vcpu_from_user(struct trap_frame *tf, const uint64_t host[2])
+{
+	tf->regs[REG_TP] = host[0];
+	tf->regs[REG_GP] = host[1];
+	tf->trap_entry = (uint64_t)trap_entry;
+}

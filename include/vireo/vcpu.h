@@ -1,0 +1,76 @@
+/*
+ * The vCPU state area (docs/abi/vcpu.md): 1 KiB in the task's UTCB area,
+ * shared by the vCPU thread and the kernel. The kernel reaches it through
+ * its own mapping, never through user addresses.
+ *
+ *   0x000  version               the kernel writes VIREO_VCPU_VERSION on enable
+ *   0x008  user[7]               free for the program
+ *   0x040  r                     the interrupted registers (x1..x31, pc, cause, tval)
+ *   0x160  ipc                   what the event delivered: status, tag, label
+ *   0x180  state, saved_state    VIREO_VCPU_* flags now / before the last event
+ *   0x188  sticky                VIREO_VCPU_STICKY_*; set by the kernel
+ *   0x190  user_task             task selector for virtual user mode (issue #5)
+ *   0x198  entry_sp, entry_ip    where events enter
+ */
+#ifndef VIREO_VCPU_H
+#define VIREO_VCPU_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <vireo/types.h>
+
+#define VIREO_VCPU_VERSION 1
+#define VIREO_VCPU_SIZE 1024
+
+/* state / saved_state flags. */
+#define VIREO_VCPU_IRQ 0x01u         /* virtual interrupts enabled: events enter at once */
+#define VIREO_VCPU_PAGE_FAULTS 0x02u /* user-mode page faults are events */
+#define VIREO_VCPU_EXCEPTIONS 0x04u  /* user-mode exceptions are events */
+#define VIREO_VCPU_USER_MODE 0x20u   /* vcpu_resume runs in user_task */
+
+/* sticky flags. */
+#define VIREO_VCPU_STICKY_PENDING 0x01u /* an Irq or a sender waits for this thread */
+
+/* r.cause of an event that is an IPC or an Irq (not a trap cause). */
+#define VIREO_VCPU_CAUSE_IPC ((vireo_word_t)1 << 62)
+
+struct vireo_vcpu_regs {
+	vireo_word_t x[32]; /* x[0] is unused */
+	vireo_word_t pc;
+	vireo_word_t cause;
+	vireo_word_t tval;
+	vireo_word_t reserved;
+};
+
+struct vireo_vcpu_ipc {
+	vireo_word_t status;
+	vireo_word_t tag;
+	vireo_word_t label;
+	vireo_word_t reserved;
+};
+
+struct vireo_vcpu_state {
+	vireo_word_t version;
+	vireo_word_t user[7];
+	struct vireo_vcpu_regs r;
+	struct vireo_vcpu_ipc ipc;
+	uint32_t state;
+	uint32_t saved_state;
+	uint32_t sticky;
+	uint32_t reserved0;
+	vireo_word_t user_task;
+	vireo_word_t entry_sp;
+	vireo_word_t entry_ip;
+};
+
+_Static_assert(offsetof(struct vireo_vcpu_state, r) == 0x40, "vcpu r");
+_Static_assert(offsetof(struct vireo_vcpu_state, r.pc) == 0x140, "vcpu r.pc");
+_Static_assert(offsetof(struct vireo_vcpu_state, ipc) == 0x160, "vcpu ipc");
+_Static_assert(offsetof(struct vireo_vcpu_state, state) == 0x180, "vcpu state");
+_Static_assert(offsetof(struct vireo_vcpu_state, sticky) == 0x188, "vcpu sticky");
+_Static_assert(offsetof(struct vireo_vcpu_state, user_task) == 0x190, "vcpu user_task");
+_Static_assert(offsetof(struct vireo_vcpu_state, entry_sp) == 0x198, "vcpu entry_sp");
+_Static_assert(offsetof(struct vireo_vcpu_state, entry_ip) == 0x1a0, "vcpu entry_ip");
+_Static_assert(sizeof(struct vireo_vcpu_state) <= VIREO_VCPU_SIZE, "vcpu area size");
+
+#endif

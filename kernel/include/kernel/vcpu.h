@@ -1,0 +1,46 @@
+/*
+ * The vCPU (DESIGN.md §5, docs/abi/vcpu.md): a thread with a state area
+ * shared with its task, executed interrupt-style. Events (Irqs, IPC, and in
+ * virtual user mode every trap) save the interrupted registers into the
+ * state area and enter the thread at its entry point; Thread.vcpu_resume
+ * loads them back, in the thread's own task or in a user task.
+ */
+#ifndef KERNEL_VCPU_H
+#define KERNEL_VCPU_H
+
+#include <arch/trap.h>
+#include <kernel/compiler.h>
+#include <kernel/thread.h>
+#include <vireo/vcpu.h>
+
+/* Thread.vcpu_enable: the state area at `addr` in t's task (one-way). */
+must_check enum vireo_status vcpu_enable(struct thread *t, uintptr_t addr);
+
+/* Thread.vcpu_resume on the caller itself: checked now, carried out on the way out. */
+must_check enum vireo_status vcpu_resume(struct thread *t);
+
+/* An Irq or a sender now waits for t: set its sticky flag, interrupt it if it takes events. */
+void vcpu_event_queued(struct thread *t);
+
+/* The last step before t (a vCPU) runs again: finish a resume, or enter for a waiting event. */
+void vcpu_before_user(struct thread *t);
+
+/* A trap of t in virtual user mode: an event for its guest kernel. */
+void vcpu_user_trap(struct thread *t);
+
+/* A dying vCPU thread lets go of its user task. */
+void vcpu_thread_gone(struct thread *t);
+
+/* Architecture: the frame to r and back, and the entry of an event. */
+void arch_vcpu_save(const struct trap_frame *tf, struct vireo_vcpu_regs *r);
+void arch_vcpu_load(struct trap_frame *tf, const struct vireo_vcpu_regs *r);
+void arch_vcpu_enter(struct trap_frame *tf, uintptr_t ip, uintptr_t sp, uintptr_t arg);
+uintptr_t arch_frame_sp(const struct trap_frame *tf);
+uint64_t arch_frame_cause(const struct trap_frame *tf);
+uint64_t arch_frame_tval(const struct trap_frame *tf);
+/* Into virtual user mode: keep the thread's own tp and gp, every trap saves all. */
+void arch_vcpu_to_user(struct trap_frame *tf, uint64_t host[2]);
+/* Back: its own tp and gp again, system calls are system calls. */
+void arch_vcpu_from_user(struct trap_frame *tf, const uint64_t host[2]);
+
+#endif

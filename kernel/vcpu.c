@@ -1,0 +1,197 @@
+/*
+ * The vCPU (see kernel/vcpu.h). Everything runs under the kernel lock; the
+ * state area is shared with the thread's task, so the kernel reads `state`
+ * (which the thread writes at any time) with atomic loads and keeps the
+ * sticky flag and the virtual interrupt flag in Dekker order: the kernel
+ * sets sticky, fences, reads state; the thread sets IRQ, fences, reads
+ * sticky. One of the two always sees the other.
+ */
+#include <kernel/cspace.h>
+#include <kernel/ipc.h>
+#include <kernel/sched.h>
+#include <kernel/smp.h>
+#include <kernel/string.h>
+#include <kernel/task.h>
+#include <kernel/vcpu.h>
+#include <vireo/syscall.h>
+
+/* What an event clears: it enters the guest kernel with interrupts off. */
+#define KERNEL_MODE_CLEARS                                                              \
+	(VIREO_VCPU_IRQ | VIREO_VCPU_PAGE_FAULTS | VIREO_VCPU_EXCEPTIONS | VIREO_VCPU_USER_MODE)
+/* Virtual user mode always takes events: the guest kernel must see every one. */
+#define USER_MODE_SETS (VIREO_VCPU_IRQ | VIREO_VCPU_PAGE_FAULTS | VIREO_VCPU_EXCEPTIONS)
+
+static uint32_t state_of(const struct vireo_vcpu_state *v)
+{
+	return __atomic_load_n(&v->state, __ATOMIC_RELAXED);
+}
+
+static bool events_waiting(const struct thread *t)
+{
+	return t->irq_head || t->sendq_head;
+}
+
+/* One area, one user: not a thread's UTCB, not another vCPU's state area. */
+static bool area_free(const struct task *task, const void *k)
+{
+	for (const struct thread *o = task->threads; o; o = o->task_next)
+		if ((const void *)o->utcb == k || (const void *)o->vcpu == k)
+			return false;
+	return true;
+}
+
+enum vireo_status vcpu_enable(struct thread *t, uintptr_t addr)
+{
+	struct vireo_vcpu_state *v;
+
+	if (!t->task || t->vcpu)
+		return VIREO_E_BUSY;
+	v = (struct vireo_vcpu_state *)task_utcb(t->task, addr);
+	if (!v)
+		return VIREO_E_ARG;
+	if (!area_free(t->task, v))
+		return VIREO_E_EXISTS;
+	memset(v, 0, sizeof(*v));
+	v->version = VIREO_VCPU_VERSION;
+	t->vcpu = v;
+	t->vcpu_user = addr;
+	return VIREO_OK;
+}
+
+enum vireo_status vcpu_resume(struct thread *t)
+{
+	struct vireo_vcpu_state *v = t->vcpu;
+	struct kobject *task = 0;
+
+	if (!v)
+		return VIREO_E_BUSY;
+	if (v->saved_state & VIREO_VCPU_USER_MODE) {
+		/* Looked up on every resume: a stale selector is an error, never a stale space. */
+		enum vireo_status st = cspace_get(&t->task->cspace, v->user_task, VIREO_CAP_WRITE,
+						  &task, 0);
+
+		if (st != VIREO_OK)
+			return st;
+		if (task->kind != VIREO_KIND_TASK || task == &t->task->obj)
+			return VIREO_E_ARG;
+		kobject_get(task);
+	}
+	/* Decoded; the registers are loaded on the way out (vcpu_before_user). */
+	t->vcpu_resume_task = (struct task *)task;
+	t->vcpu_resuming = true;
+	return VIREO_OK;
+}
+
+void vcpu_event_queued(struct thread *t)
+{
+	struct vireo_vcpu_state *v = t->vcpu;
+	struct cpu *c;
+
+	if (!v)
+		return;
+	__atomic_fetch_or(&v->sticky, VIREO_VCPU_STICKY_PENDING, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!(state_of(v) & VIREO_VCPU_IRQ))
+		return;
+	/* It takes events now: a hart that runs it enters the kernel and delivers. */
+	c = sched_running_on(t);
+	if (c)
+		smp_kick(c);
+}
+
+static void leave_user(struct thread *t)
+{
+	arch_vcpu_from_user(&t->regs, t->vcpu_host);
+	kobject_put(&t->vcpu_task->obj);
+	t->vcpu_task = 0;
+}
+
+/* Save the interrupted registers and enter the guest kernel's entry point. */
+static void enter(struct thread *t, uint64_t cause, uint64_t tval)
+{
+	struct vireo_vcpu_state *v = t->vcpu;
+	bool from_user = t->vcpu_task != 0;
+
+	arch_vcpu_save(&t->regs, &v->r);
+	v->r.cause = cause;
+	v->r.tval = tval;
+	v->saved_state = state_of(v);
+	__atomic_store_n(&v->state, v->saved_state & ~KERNEL_MODE_CLEARS, __ATOMIC_RELAXED);
+	if (from_user)
+		leave_user(t);
+	/* From its own kernel mode it runs on below the interrupted sp (no red zone). */
+	arch_vcpu_enter(&t->regs, v->entry_ip, from_user ? v->entry_sp : arch_frame_sp(&t->regs),
+			t->vcpu_user);
+}
+
+/* Receive what waits (zero timeout) into the ipc fields and the UTCB. */
+static void fetch_event(struct thread *t)
+{
+	struct vireo_vcpu_state *v = t->vcpu;
+	uint64_t *regs = t->regs.regs;
+	uintptr_t sp = arch_frame_sp(&t->regs), ip = t->regs.sepc;
+
+	ipc_receive(t, 0, VIREO_TIMEOUT_ZERO);
+	v->ipc.status = regs[REG_A0];
+	v->ipc.tag = regs[REG_A1];
+	v->ipc.label = regs[REG_A2];
+	if (t->utcb)
+		for (unsigned i = 0; i < 4; i++)
+			t->utcb->mr[i] = regs[REG_A4 + i];
+	arch_vcpu_enter(&t->regs, ip, sp, t->vcpu_user);
+}
+
+static void finish_resume(struct thread *t)
+{
+	struct vireo_vcpu_state *v = t->vcpu;
+	struct task *task = t->vcpu_resume_task;
+
+	t->vcpu_resuming = false;
+	t->vcpu_resume_task = 0;
+	if ((v->saved_state & VIREO_VCPU_IRQ) && events_waiting(t)) {
+		/* An event waits: enter for it at once; r and saved_state stay for later. */
+		if (task)
+			kobject_put(&task->obj);
+		arch_vcpu_enter(&t->regs, v->entry_ip, arch_frame_sp(&t->regs), t->vcpu_user);
+		fetch_event(t);
+		return;
+	}
+	if (task) {
+		arch_vcpu_to_user(&t->regs, t->vcpu_host);
+		t->vcpu_task = task;
+		__atomic_store_n(&v->state, v->saved_state | USER_MODE_SETS, __ATOMIC_RELAXED);
+	} else {
+		__atomic_store_n(&v->state, v->saved_state, __ATOMIC_RELAXED);
+	}
+	arch_vcpu_load(&t->regs, &v->r);
+}
+
+void vcpu_before_user(struct thread *t)
+{
+	struct vireo_vcpu_state *v = t->vcpu;
+
+	if (t->vcpu_resuming) {
+		finish_resume(t);
+	} else if ((state_of(v) & VIREO_VCPU_IRQ) && events_waiting(t)) {
+		enter(t, VIREO_VCPU_CAUSE_IPC, 0);
+		fetch_event(t);
+	}
+	/* Nothing left waiting: clear sticky (it is set again under this lock only). */
+	if (!events_waiting(t))
+		__atomic_fetch_and(&v->sticky, ~VIREO_VCPU_STICKY_PENDING, __ATOMIC_RELAXED);
+}
+
+void vcpu_user_trap(struct thread *t)
+{
+	enter(t, arch_frame_cause(&t->regs), arch_frame_tval(&t->regs));
+}
+
+void vcpu_thread_gone(struct thread *t)
+{
+	if (t->vcpu_task)
+		leave_user(t);
+	if (t->vcpu_resume_task)
+		kobject_put(&t->vcpu_resume_task->obj);
+	t->vcpu_resume_task = 0;
+	t->vcpu_resuming = false;
+}
