@@ -149,10 +149,16 @@ static void finish_resume(struct thread *t)
 	t->vcpu_resuming = false;
 	t->vcpu_resume_task = 0;
 	if ((v->saved_state & VIREO_VCPU_IRQ) && events_waiting(t)) {
-		/* An event waits: enter for it at once; r and saved_state stay for later. */
+		/*
+		 * An event waits: enter for it at once, as if the resumed code
+		 * had been interrupted before its first instruction (so on its
+		 * sp: entries that keep finding events do not pile up on the
+		 * stack). r and saved_state stay for the next resume.
+		 */
 		if (task)
 			kobject_put(&task->obj);
-		arch_vcpu_enter(&t->regs, v->entry_ip, arch_frame_sp(&t->regs), t->vcpu_user);
+		arch_vcpu_enter(&t->regs, v->entry_ip,
+				task ? v->entry_sp : arch_vcpu_regs_sp(&v->r), t->vcpu_user);
 		fetch_event(t);
 		return;
 	}

@@ -35,6 +35,11 @@ uintptr_t arch_frame_sp(const struct trap_frame *tf)
 	return tf->regs[REG_SP];
 }
 
+uintptr_t arch_vcpu_regs_sp(const struct vireo_vcpu_regs *r)
+{
+	return r->x[REG_SP];
+}
+
 uint64_t arch_frame_cause(const struct trap_frame *tf)
 {
 	return tf->scause;

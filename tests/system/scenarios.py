@@ -252,6 +252,13 @@ SCENARIOS = [
     Scenario("vtest-smp4-icount-3", archive="tests", append="root=vtest poweroff",
              smp=4, icount=3, tap=True, timeout=120,
              expect=[r"^smp: 4 of 4 cpu\(s\) online$", r"^vtest: done, 0 failed$"]),
+    # Issue 5's race: Irqs from another hart against the virtual interrupt flag.
+    Scenario("vtest-vcpu-race-smp2", archive="tests", smp=2, timeout=300,
+             append="root=vtest vtest=race_vcpu_irq_flag_loses_and_duplicates_nothing poweroff",
+             tap=True, expect=[r"^# 100000 events: ", r"^vtest: done, 0 failed$"]),
+    Scenario("vtest-vcpu-race-smp4", archive="tests", smp=4, timeout=300,
+             append="root=vtest vtest=race_vcpu_irq_flag_loses_and_duplicates_nothing poweroff",
+             tap=True, expect=[r"^# 100000 events: ", r"^vtest: done, 0 failed$"]),
     # Platform_control: the suite powers the machine off itself (no
     # 'poweroff' for the kernel, so only the object can end this run).
     Scenario("vtest-platform-poweroff", archive="tests",

@@ -36,6 +36,7 @@ void arch_vcpu_save(const struct trap_frame *tf, struct vireo_vcpu_regs *r);
 void arch_vcpu_load(struct trap_frame *tf, const struct vireo_vcpu_regs *r);
 void arch_vcpu_enter(struct trap_frame *tf, uintptr_t ip, uintptr_t sp, uintptr_t arg);
 uintptr_t arch_frame_sp(const struct trap_frame *tf);
+uintptr_t arch_vcpu_regs_sp(const struct vireo_vcpu_regs *r);
 uint64_t arch_frame_cause(const struct trap_frame *tf);
 uint64_t arch_frame_tval(const struct trap_frame *tf);
 /* Into virtual user mode: keep the thread's own tp and gp, every trap saves all. */

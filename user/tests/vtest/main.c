@@ -82,9 +82,13 @@ static bool selected(const char *list, size_t len, const char *name)
 {
 	size_t n = strlen(name);
 
-	/* "all" leaves out tests that need someone at the console, or -icount. */
+	/*
+	 * "all" leaves out tests that need someone at the console, -icount, or
+	 * minutes (the race_ stress tests have scenarios of their own).
+	 */
 	if (len == 3 && memcmp(list, "all", 3) == 0)
-		return strncmp(name, "interactive_", 12) != 0 && strncmp(name, "icount_", 7) != 0;
+		return strncmp(name, "interactive_", 12) != 0 && strncmp(name, "icount_", 7) != 0 &&
+		       strncmp(name, "race_", 5) != 0;
 	for (size_t i = 0; i < len;) {
 		size_t j = i;
 

@@ -360,3 +360,110 @@ VTEST(vcpu_resume_with_a_bad_user_task_fails_cleanly)
 	EXPECT_ST(vireo_kobject_delete(t), VIREO_OK);
 	return true;
 }
+
+/* ---- the race between events and the virtual interrupt flag ---- */
+
+#define RACE_EVENTS 100000
+
+static vireo_cap_t race_irq;
+static volatile uint64_t race_triggered, race_handled, race_dups, race_wrong;
+static volatile uint64_t race_entries, race_fetched;
+
+static void race_handle(struct vireo_vcpu_state *v)
+{
+	if (v->ipc.status != VIREO_OK || v->ipc.label != LABEL) {
+		race_wrong++;
+		return;
+	}
+	race_handled++;
+	if (race_handled > race_triggered)
+		race_dups++; /* more deliveries than triggers */
+	if (vireo_irq_op(race_irq, VIREO_IRQ_UNMASK) != VIREO_OK)
+		race_wrong++;
+}
+
+static void race_fetch_handle(struct vireo_vcpu_state *v)
+{
+	race_fetched++;
+	race_handle(v);
+}
+
+static void __attribute__((noreturn)) race_entry(struct vireo_vcpu_state *v)
+{
+	race_entries++;
+	race_handle(v);
+	vireo_thread_vcpu_resume(g.self);
+	g.resume_failed++;
+	for (;;)
+		;
+}
+
+/* The vCPU: toggle the flag as fast as it can; events enter or wait and get fetched. */
+static void race_guest(void *arg)
+{
+	(void)arg;
+	wait_ready();
+	g.looping = 1;
+	while (!g.stop) {
+		unsigned old = vireo_vcpu_irq_disable(g.v);
+
+		g.rounds++;
+		vireo_vcpu_irq_restore(g.v, old | VIREO_VCPU_IRQ, race_fetch_handle);
+		g.bad |= (unsigned)register_loop(3);
+	}
+	vireo_vcpu_irq_disable(g.v);
+}
+
+/* On another hart: trigger the next Irq as soon as the last one was handled. */
+static void race_trigger(void *arg)
+{
+	(void)arg;
+	while (!g.looping)
+		;
+	for (uint64_t i = 0; i < RACE_EVENTS; i++) {
+		while (race_handled != i && !g.stop)
+			;
+		if (g.stop)
+			break;
+		race_triggered = i + 1;
+		if (vireo_irq_op(race_irq, VIREO_IRQ_TRIGGER) != VIREO_OK)
+			race_wrong++;
+	}
+	g.phase = 1;
+}
+
+/*
+ * 10^5 Irqs from another hart while the vCPU toggles its flag in a tight
+ * loop: each one is handled exactly once, either by an event entry or by
+ * the fetch when the flag goes back on.
+ */
+VTEST(race_vcpu_irq_flag_loses_and_duplicates_nothing)
+{
+	vireo_cap_t t, trig;
+	unsigned last = ncpus() - 1;
+
+	race_triggered = race_handled = race_dups = race_wrong = 0;
+	race_entries = race_fetched = 0;
+	EXPECT(ncpus() >= 2);
+	EXPECT(start_guest(&t, race_guest, race_entry));
+	EXPECT(irq_for(t, &race_irq));
+	EXPECT(vt_thread_on(&trig, race_trigger, 0, last == 1 ? 0 : 1, VT_PRIORITY - 1));
+	/* Wait for the end; if an event is lost, the trigger thread stalls and this times out. */
+	for (uint64_t seen = 0; g.phase == 0;) {
+		vt_sleep_us(20000);
+		if (race_handled == seen)
+			break; /* no progress in 20 ms: something was lost */
+		seen = race_handled;
+	}
+	EXPECT(VT_WAIT_UNTIL(race_handled == race_triggered, 200));
+	printf("# %lu events: %lu entered, %lu fetched after the flag went on\n",
+	       (unsigned long)race_handled, (unsigned long)race_entries,
+	       (unsigned long)race_fetched);
+	g.stop = 1;
+	EXPECT(VT_WAIT_UNTIL(gone(t) && gone(trig), 500));
+	EXPECT(race_triggered == RACE_EVENTS && race_handled == RACE_EVENTS);
+	EXPECT(race_dups == 0 && race_wrong == 0 && g.bad == 0 && g.resume_failed == 0);
+	EXPECT(race_entries > 0 && race_fetched > 0); /* both ways were taken */
+	EXPECT_ST(vireo_kobject_delete(race_irq), VIREO_OK);
+	return true;
+}
