@@ -8,11 +8,14 @@
  */
 #include <kernel/cspace.h>
 #include <kernel/ipc.h>
+#include <kernel/memmap.h>
+#include <kernel/msg.h>
 #include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <kernel/string.h>
 #include <kernel/task.h>
 #include <kernel/vcpu.h>
+#include <vireo/fpage.h>
 #include <vireo/syscall.h>
 
 /* What an event clears: it enters the guest kernel with interrupts off. */
@@ -58,25 +61,64 @@ enum vireo_status vcpu_enable(struct thread *t, uintptr_t addr)
 	return VIREO_OK;
 }
 
-enum vireo_status vcpu_resume(struct thread *t)
+/*
+ * The memory items attached to a resume into user mode: mapped from the
+ * vCPU's task into the user task at each item's send base, so a guest
+ * answers a page fault and resumes in one call.
+ */
+static enum vireo_status map_items(struct thread *t, struct task *user, const struct msg *m)
+{
+	unsigned words = msg_words(m), items = vireo_tag_items(m->tag);
+
+	for (unsigned i = 0; i < items; i++) {
+		vireo_word_t ctl = msg_word_any(m, words + 2 * i);
+		vireo_fpage_t fp = msg_word_any(m, words + 2 * i + 1);
+
+		if (memmap_map(t->task, fp, user, ctl & ~(vireo_word_t)0xfff,
+			       ctl & VIREO_ITEM_GRANT) != VIREO_OK) {
+			if (t->utcb)
+				t->utcb->tcr[VIREO_TCR_ERROR_ITEM] = i;
+			return VIREO_E_MAP;
+		}
+	}
+	return VIREO_OK;
+}
+
+static bool items_ok(const struct msg *m)
+{
+	unsigned words = msg_words(m), items = vireo_tag_items(m->tag);
+
+	if (words + 2 * items > VIREO_MR_COUNT)
+		return false;
+	for (unsigned i = 0; i < items; i++)
+		if (vireo_fpage_type(msg_word_any(m, words + 2 * i + 1)) != VIREO_FPAGE_MEM)
+			return false;
+	return true;
+}
+
+enum vireo_status vcpu_resume(struct thread *t, const struct msg *m)
 {
 	struct vireo_vcpu_state *v = t->vcpu;
 	struct kobject *task = 0;
+	enum vireo_status st;
 
 	if (!v)
 		return VIREO_E_BUSY;
+	if (!items_ok(m) || (vireo_tag_items(m->tag) && !(v->saved_state & VIREO_VCPU_USER_MODE)))
+		return VIREO_E_ARG;
 	if (v->saved_state & VIREO_VCPU_USER_MODE) {
 		/* Looked up on every resume: a stale selector is an error, never a stale space. */
-		enum vireo_status st = cspace_get(&t->task->cspace, v->user_task, VIREO_CAP_WRITE,
-						  &task, 0);
-
+		st = cspace_get(&t->task->cspace, v->user_task, VIREO_CAP_WRITE, &task, 0);
 		if (st != VIREO_OK)
 			return st;
 		if (task->kind != VIREO_KIND_TASK || task == &t->task->obj)
 			return VIREO_E_ARG;
+		st = map_items(t, (struct task *)task, m);
+		if (st != VIREO_OK)
+			return st;
 		kobject_get(task);
 	}
-	/* Decoded; the registers are loaded on the way out (vcpu_before_user). */
+	/* Nothing below can fail; the registers are loaded on the way out (vcpu_before_user). */
 	t->vcpu_resume_task = (struct task *)task;
 	t->vcpu_resuming = true;
 	return VIREO_OK;

@@ -21,6 +21,16 @@ enum vireo_status vireo_thread_vcpu_resume(vireo_cap_t self)
 	return vireo_invoke(self, VIREO_PROTO_THREAD, 1);
 }
 
+enum vireo_status vireo_thread_vcpu_resume_map(vireo_cap_t self, vireo_fpage_t src, uintptr_t dst)
+{
+	vireo_word_t *mr = vireo_utcb()->mr;
+
+	mr[0] = VIREO_THREAD_VCPU_RESUME;
+	mr[1] = vireo_item_mem(dst, 0);
+	mr[2] = src;
+	return vireo_call(self, vireo_tag(VIREO_PROTO_THREAD, 1, 1), 0).status;
+}
+
 /* Receive one waiting event (zero timeout) into v->ipc; whether there was one. */
 static bool fetch(struct vireo_vcpu_state *v, uint32_t timeout)
 {

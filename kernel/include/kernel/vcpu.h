@@ -16,8 +16,13 @@
 /* Thread.vcpu_enable: the state area at `addr` in t's task (one-way). */
 must_check enum vireo_status vcpu_enable(struct thread *t, uintptr_t addr);
 
-/* Thread.vcpu_resume on the caller itself: checked now, carried out on the way out. */
-must_check enum vireo_status vcpu_resume(struct thread *t);
+struct msg;
+
+/*
+ * Thread.vcpu_resume on the caller itself: checked now (memory items in m
+ * mapped into the user task), carried out on the way out.
+ */
+must_check enum vireo_status vcpu_resume(struct thread *t, const struct msg *m);
 
 /* An Irq or a sender now waits for t: set its sticky flag, interrupt it if it takes events. */
 void vcpu_event_queued(struct thread *t);

@@ -240,10 +240,11 @@ static void __attribute__((noreturn)) user_entry(struct vireo_vcpu_state *v)
 		v->r.x[28] += 1; /* t3: every register goes both ways */
 		v->r.pc += 4;    /* the kernel leaves pc on the ecall */
 	} else if (v->r.cause == 13 && v->r.tval == USER_FAULT_VA) {
+		/* Answer the fault and resume in one call: the page travels with the resume. */
 		user_faults++;
-		if (vireo_task_map(user.task, vireo_fpage_mem(user_page, 12, VIREO_MEM_R),
-				   USER_FAULT_VA) != VIREO_OK)
-			g.bad++;
+		vireo_thread_vcpu_resume_map(g.self, vireo_fpage_mem(user_page, 12, VIREO_MEM_R),
+					     USER_FAULT_VA);
+		g.resume_failed++;
 	} else {
 		user_exits++;
 		vireo_wait(VIREO_TIMEOUT_NEVER); /* the process is done; the test deletes us */
@@ -328,7 +329,7 @@ VTEST(vcpu_enable_and_resume_refuse_bad_requests)
 }
 
 /* A vCPU whose resume into user mode names a bad task gets the error back, and runs on. */
-static volatile int bad_task_status[3];
+static volatile int bad_task_status[5];
 
 static void bad_task_guest(void *arg)
 {
@@ -341,23 +342,38 @@ static void bad_task_guest(void *arg)
 	bad_task_status[1] = vireo_thread_vcpu_resume(g.self);
 	g.v->user_task = VIREO_SEL_SCHEDULER; /* not a task */
 	bad_task_status[2] = vireo_thread_vcpu_resume(g.self);
+	/* A map item, a capability item: only memory, and only into a user task. */
+	g.v->user_task = user.task;
+	vireo_utcb()->mr[0] = VIREO_THREAD_VCPU_RESUME;
+	vireo_utcb()->mr[1] = vireo_item_cap(0);
+	vireo_utcb()->mr[2] = vireo_fpage_cap(VIREO_SEL_TASK, 0, VIREO_CAP_READ);
+	bad_task_status[3] = vireo_call(g.self, vireo_tag(VIREO_PROTO_THREAD, 1, 1), 0).status;
+	g.v->saved_state = 0;
+	bad_task_status[4] = vireo_thread_vcpu_resume_map(
+		g.self, vireo_fpage_mem(user_page, 12, VIREO_MEM_R), USER_FAULT_VA);
 	g.phase = 1;
 	vireo_wait(VIREO_TIMEOUT_NEVER);
 }
 
-VTEST(vcpu_resume_with_a_bad_user_task_fails_cleanly)
+VTEST(vcpu_resume_with_a_bad_user_task_or_item_fails_cleanly)
 {
 	vireo_cap_t t;
 
-	for (unsigned i = 0; i < 3; i++)
+	for (unsigned i = 0; i < 5; i++)
 		bad_task_status[i] = -1;
+	user_page = vt_pages(0);
+	EXPECT(user_page && vt_helper_task(&user));
 	EXPECT(start_guest(&t, bad_task_guest, count_entry));
 	EXPECT(VT_WAIT_UNTIL(g.phase == 1, 200));
 	EXPECT(bad_task_status[0] == VIREO_E_CAP);
 	EXPECT(bad_task_status[1] == VIREO_E_ARG);
 	EXPECT(bad_task_status[2] == VIREO_E_ARG);
+	EXPECT(bad_task_status[3] == VIREO_E_ARG);
+	EXPECT(bad_task_status[4] == VIREO_E_ARG);
+	EXPECT(vt_rights_at(user.task, USER_FAULT_VA, 0) == 0); /* nothing was mapped */
 	EXPECT(g.events == 0);
 	EXPECT_ST(vireo_kobject_delete(t), VIREO_OK);
+	EXPECT(vt_helper_done(&user));
 	return true;
 }
 
