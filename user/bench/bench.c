@@ -302,6 +302,126 @@ static bool mapping(void)
 	       map_unmap("map_unmap_512_pages", task, 21) && vireo_kobject_delete(task) == VIREO_OK;
 }
 
+/*
+ * The vCPU: a vCPU thread of this task runs a program in another task in
+ * virtual user mode, serving its ecalls and page faults at its entry
+ * point, and takes Irqs it triggers itself with virtual interrupts on.
+ * The user program counts with instret, which sees everything on the hart.
+ */
+#define VCPU_UTCB (VIREO_ROOT_UTCB_AREA + 4096)
+#define VCPU_AREA (VIREO_ROOT_UTCB_AREA + 5120)
+#define VCPU_FAULT_BASE 0x50000000UL
+#define VCPU_MAX_FAULTS 256
+
+static vireo_cap_t vcpu_self, vcpu_irq;
+static uintptr_t vcpu_page;
+static volatile uint64_t vcpu_ecall_cost, vcpu_fault_cost, vcpu_irq_cost;
+static volatile bool vcpu_done, vcpu_failed;
+static char vcpu_stack[16384] __attribute__((aligned(16)));
+static char vcpu_entry_stack[8192] __attribute__((aligned(16)));
+static char vcpu_user_stack[8192] __attribute__((aligned(16)));
+
+static inline void user_ecall(uint64_t nr)
+{
+	register uint64_t a7 __asm__("a7") = nr;
+
+	__asm__ volatile("ecall" : : "r"(a7) : "memory", "a0");
+}
+
+static void __attribute__((noreturn)) vcpu_user_program(void)
+{
+	unsigned n = bench_rounds, faults = n < VCPU_MAX_FAULTS ? n : VCPU_MAX_FAULTS;
+	uint64_t t0 = instret();
+
+	for (unsigned i = 0; i < n; i++)
+		user_ecall(1);
+	vcpu_ecall_cost = (instret() - t0 + n / 2) / n;
+	t0 = instret();
+	for (unsigned i = 0; i < faults; i++)
+		(void)*(volatile uint64_t *)(VCPU_FAULT_BASE + i * 4096UL);
+	vcpu_fault_cost = (instret() - t0 + faults / 2) / faults;
+	user_ecall(2);
+	for (;;)
+		;
+}
+
+static void __attribute__((noreturn)) vcpu_entry(struct vireo_vcpu_state *v)
+{
+	if (v->r.cause == VIREO_VCPU_CAUSE_IPC) {
+		if (vireo_irq_op(vcpu_irq, VIREO_IRQ_UNMASK) != VIREO_OK)
+			vcpu_failed = true;
+		vireo_thread_vcpu_resume(vcpu_self);
+	} else if (v->r.cause == 8 && v->r.x[17] == 1) {
+		v->r.pc += 4;
+		vireo_thread_vcpu_resume(vcpu_self);
+	} else if (v->r.cause == 13) {
+		vireo_thread_vcpu_resume_map(vcpu_self, vireo_fpage_mem(vcpu_page, 12, VIREO_MEM_R),
+					     v->r.tval & ~0xfffUL);
+	} else if (!(v->r.cause == 8 && v->r.x[17] == 2)) {
+		vcpu_failed = true;
+	}
+	vcpu_done = true;
+	vireo_wait(VIREO_TIMEOUT_NEVER);
+	for (;;)
+		;
+}
+
+static void vcpu_main(void *arg)
+{
+	struct vireo_vcpu_state *v = (struct vireo_vcpu_state *)VCPU_AREA;
+	vireo_cap_t user_task = (vireo_cap_t)(uintptr_t)arg;
+	unsigned n = bench_rounds;
+	uintptr_t gp;
+	uint64_t t0;
+
+	v->entry_ip = (uintptr_t)vcpu_entry;
+	v->entry_sp = (uintptr_t)vcpu_entry_stack + sizeof(vcpu_entry_stack);
+	vireo_vcpu_irq_enable(v, 0);
+	t0 = instret();
+	for (unsigned i = 0; i < n; i++)
+		vireo_irq_op(vcpu_irq, VIREO_IRQ_TRIGGER);
+	vcpu_irq_cost = (instret() - t0 + n / 2) / n;
+	vireo_vcpu_irq_disable(v);
+	__asm__ volatile("mv %0, gp" : "=r"(gp));
+	v->user_task = user_task;
+	v->r = (struct vireo_vcpu_regs){ 0 };
+	v->r.pc = (uintptr_t)vcpu_user_program;
+	v->r.x[2] = (uintptr_t)vcpu_user_stack + sizeof(vcpu_user_stack);
+	v->r.x[3] = gp;
+	v->saved_state = VIREO_VCPU_USER_MODE;
+	vireo_thread_vcpu_resume(vcpu_self);
+	vcpu_failed = true;
+	vcpu_done = true;
+	vireo_wait(VIREO_TIMEOUT_NEVER);
+}
+
+static bool vcpu(void)
+{
+	vireo_cap_t task = next_sel++, unused = next_sel++;
+
+	vcpu_self = next_sel++;
+	vcpu_irq = next_sel++;
+	vcpu_page = (uintptr_t)vcpu_user_stack; /* any page of this task will do */
+	if (vireo_image_task(VIREO_SEL_FACTORY, task, unused, OTHER_TASK_UTCB, 12) != VIREO_OK ||
+	    vireo_factory_create_thread(VIREO_SEL_FACTORY, vcpu_self) != VIREO_OK ||
+	    vireo_thread_bind(vcpu_self, VIREO_SEL_TASK, VCPU_UTCB) != VIREO_OK ||
+	    vireo_thread_vcpu_enable(vcpu_self, VCPU_AREA) != VIREO_OK ||
+	    vireo_sched_run_thread(VIREO_SEL_SCHEDULER, vcpu_self, 0, 20, 0) != VIREO_OK ||
+	    vireo_factory_create_irq(VIREO_SEL_FACTORY, vcpu_irq) != VIREO_OK ||
+	    vireo_irq_bind(vcpu_irq, vcpu_self, 0x20) != VIREO_OK ||
+	    vireo_thread_run(vcpu_self, vcpu_self, VCPU_UTCB, vcpu_main, (void *)(uintptr_t)task,
+			     vcpu_stack, sizeof(vcpu_stack)) != VIREO_OK)
+		return false;
+	/* It outranks this thread: it is done by the time this one runs again. */
+	if (!vcpu_done || vcpu_failed)
+		return false;
+	printf("bench: vcpu_ecall_roundtrip %lu\n", (unsigned long)vcpu_ecall_cost);
+	printf("bench: vcpu_page_fault_map_resume %lu\n", (unsigned long)vcpu_fault_cost);
+	printf("bench: vcpu_irq_event %lu\n", (unsigned long)vcpu_irq_cost);
+	return vireo_kobject_delete(vcpu_self) == VIREO_OK &&
+	       vireo_kobject_delete(vcpu_irq) == VIREO_OK && vireo_kobject_delete(task) == VIREO_OK;
+}
+
 int main(int argc, char **argv)
 {
 	const char *r = strstr(vireo_boot_info->cmdline, "rounds=");
@@ -312,7 +432,7 @@ int main(int argc, char **argv)
 	if (r)
 		bench_rounds = (unsigned)strtoul(r + 7, 0, 10);
 	if (!null_invocation() || !ipc_same_task() || !ipc_two_tasks() || !ipc_cross_hart() ||
-	    !irq_latency() || !yield_switch() || (!r && !mapping())) {
+	    !irq_latency() || !yield_switch() || !vcpu() || (!r && !mapping())) {
 		printf("bench: failed\n");
 		return 1;
 	}
