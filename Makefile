@@ -55,6 +55,8 @@ VTEST_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(wildcard user/tests/vtest/*.c))
 VTEST := $(BUILD)/user/vtest.elf
 BENCH_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(wildcard user/bench/*.c))
 BENCH := $(BUILD)/user/bench.elf
+VGUEST_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(wildcard user/tests/vguest/*.c))
+VGUEST := $(BUILD)/user/vguest.elf
 TEST_ARCHIVE := $(BUILD)/test-archive.cpio
 
 # The root task: its own parts, the boot.cfg parser, and the kernel's
@@ -111,7 +113,7 @@ setup:
 	@scripts/setup
 
 $(KERNEL_OBJS) $(HOST_OBJS) $(UNIT_BINS) $(ASM_OFFSETS) $(LDSCRIPT) $(ARCHIVE) $(UNIT_DATA) \
-	$(LIBVIREO_OBJS) $(VTEST_OBJS) $(BENCH_OBJS) $(ROOT_OBJS) $(DEMO_ELFS): | $(SETUP_STAMP)
+	$(LIBVIREO_OBJS) $(VTEST_OBJS) $(BENCH_OBJS) $(VGUEST_OBJS) $(ROOT_OBJS) $(DEMO_ELFS): | $(SETUP_STAMP)
 
 $(ASM_OFFSETS): arch/riscv64/asm-offsets.c
 	@mkdir -p $(@D)
@@ -164,6 +166,10 @@ $(BENCH): $(BENCH_OBJS) $(LIBVIREO_OBJS) user/lib/user.ld
 	$(say) ULD $@
 	$(Q)$(UCC) $(UCFLAGS) $(ULDFLAGS) -o $@ $(BENCH_OBJS) $(LIBVIREO_OBJS)
 
+$(VGUEST): $(VGUEST_OBJS) $(LIBVIREO_OBJS) user/lib/user.ld
+	$(say) ULD $@
+	$(Q)$(UCC) $(UCFLAGS) $(ULDFLAGS) -o $@ $(VGUEST_OBJS) $(LIBVIREO_OBJS)
+
 # The root task also reads the kernel's headers (elf.h, cpio.h).
 $(ROOT_OBJS): UCFLAGS += -Ikernel/include -Iuser/root
 
@@ -175,10 +181,10 @@ $(DEMO_ELFS): $(BUILD)/user/%.elf: $(BUILD)/user/user/demo/%.c.o $(LIBVIREO_OBJS
 	$(say) ULD $@
 	$(Q)$(UCC) $(UCFLAGS) $(ULDFLAGS) -o $@ $< $(LIBVIREO_OBJS)
 
-# The archive the in-system tests and benchmarks boot (root=vtest or root=bench).
-$(TEST_ARCHIVE): $(VTEST) $(BENCH) scripts/mkcpio
+# The archive the in-system tests and benchmarks boot (root=vtest, bench or vguest).
+$(TEST_ARCHIVE): $(VTEST) $(BENCH) $(VGUEST) scripts/mkcpio
 	$(say) CPIO $@
-	$(Q)$(PYTHON) scripts/mkcpio -o $@ vtest=$(VTEST) bench=$(BENCH)
+	$(Q)$(PYTHON) scripts/mkcpio -o $@ vtest=$(VTEST) bench=$(BENCH) vguest=$(VGUEST)
 
 run: all
 	@echo "Booting Vireo under QEMU (Ctrl-A x quits QEMU)"

@@ -187,18 +187,24 @@ static void finish_resume(struct thread *t)
 {
 	struct vireo_vcpu_state *v = t->vcpu;
 	struct task *task = t->vcpu_resume_task;
+	uint32_t state = v->saved_state | (task ? USER_MODE_SETS : 0);
 
 	t->vcpu_resuming = false;
 	t->vcpu_resume_task = 0;
-	if ((v->saved_state & VIREO_VCPU_IRQ) && events_waiting(t)) {
+	if ((state & VIREO_VCPU_IRQ) && events_waiting(t)) {
 		/*
-		 * An event waits: enter for it at once, as if the resumed code
-		 * had been interrupted before its first instruction (so on its
-		 * sp: entries that keep finding events do not pile up on the
-		 * stack). r and saved_state stay for the next resume.
+		 * An event waits and the resumed code would take it: enter for
+		 * it at once, as if that code had been interrupted before its
+		 * first instruction (so on its sp: entries that keep finding
+		 * events do not pile up on the stack). r keeps its registers,
+		 * ready for the next resume; cause and saved_state say what
+		 * happened.
 		 */
 		if (task)
 			kobject_put(&task->obj);
+		v->r.cause = VIREO_VCPU_CAUSE_IPC;
+		v->r.tval = 0;
+		v->saved_state = state;
 		arch_vcpu_enter(&t->regs, v->entry_ip,
 				task ? v->entry_sp : arch_vcpu_regs_sp(&v->r), t->vcpu_user);
 		fetch_event(t);
@@ -207,10 +213,8 @@ static void finish_resume(struct thread *t)
 	if (task) {
 		arch_vcpu_to_user(&t->regs, t->vcpu_host);
 		t->vcpu_task = task;
-		__atomic_store_n(&v->state, v->saved_state | USER_MODE_SETS, __ATOMIC_RELAXED);
-	} else {
-		__atomic_store_n(&v->state, v->saved_state, __ATOMIC_RELAXED);
 	}
+	__atomic_store_n(&v->state, state, __ATOMIC_RELAXED);
 	arch_vcpu_load(&t->regs, &v->r);
 }
 
