@@ -115,7 +115,9 @@ setup:
 $(KERNEL_OBJS) $(HOST_OBJS) $(UNIT_BINS) $(ASM_OFFSETS) $(LDSCRIPT) $(ARCHIVE) $(UNIT_DATA) \
 	$(LIBVIREO_OBJS) $(VTEST_OBJS) $(BENCH_OBJS) $(VGUEST_OBJS) $(ROOT_OBJS) $(DEMO_ELFS): | $(SETUP_STAMP)
 
-$(ASM_OFFSETS): arch/riscv64/asm-offsets.c
+# The offsets come from structures in these headers: any change regenerates them.
+$(ASM_OFFSETS): arch/riscv64/asm-offsets.c $(wildcard kernel/include/kernel/*.h \
+		arch/riscv64/include/arch/*.h include/vireo/*.h)
 	@mkdir -p $(@D)
 	$(say) GEN $@
 	$(Q)$(KCC) $(filter-out -MMD -MP,$(KCFLAGS)) -S -o $@.s $<

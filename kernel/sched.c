@@ -345,6 +345,7 @@ noreturn_fn void sched_exit(void)
 		c->slice_over = false;
 		if (!c->slice_timer.armed)
 			start_slice(c, next);
+		arch_fpu_resume(&next->fpu);
 	}
 	arch_return_to_user(&next->regs);
 }

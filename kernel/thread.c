@@ -79,6 +79,7 @@ static void thread_destroy(struct kobject *obj)
 	ipc_thread_gone(t);
 	timer_cancel(&t->timeout);
 	sched_drop(t);
+	arch_fpu_forget(&t->fpu);
 	vcpu_thread_gone(t);
 	t->state = THREAD_DEAD;
 	set_handler(&t->pager, 0);

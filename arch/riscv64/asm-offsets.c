@@ -5,6 +5,7 @@
 #include <arch/csr.h>
 #include <arch/trap.h>
 #include <kernel/cpu.h>
+#include <kernel/thread.h>
 #include <stddef.h>
 
 #define DEFINE(sym, val) __asm__ volatile("\n->" #sym " %0" ::"i"(val))
@@ -25,4 +26,5 @@ void asm_offsets(void)
 	DEFINE(PERCPU_STACK_TOP, offsetof(struct cpu, arch.stack_top));
 	DEFINE(SATP_SV39_MODE, SATP_MODE_SV39);
 	DEFINE(PAGE_SHIFT_BITS, PAGE_SHIFT);
+	DEFINE(THREAD_FPU_FROM_REGS, offsetof(struct thread, fpu) - offsetof(struct thread, regs));
 }

@@ -186,7 +186,20 @@ syscall_locked:
 	.irp	n, 8,9,18,19,20,21,22,23,24,25,26,27
 	sd	x\n, TF_REGS + \n*8(a1)
 	.endr
-	bnez	a0, arch_resume_fast
+	beqz	a0, syscall_general
+	/* A switch: if the caller used the FPU, its registers go home first (arch/fpu.h). */
+	csrr	t0, sstatus
+	li	t1, SSTATUS_FS
+	and	t0, t0, t1
+	beqz	t0, arch_resume_fast
+	addi	sp, sp, -16
+	sd	a0, 0(sp)
+	addi	a0, a1, THREAD_FPU_FROM_REGS
+	call	arch_fpu_leave
+	ld	a0, 0(sp)
+	addi	sp, sp, 16
+	j	arch_resume_fast
+syscall_general:
 	mv	a0, a1
 	call	trap_syscall		/* the general path; does not return */
 	j	boot_fail
@@ -245,8 +258,11 @@ arch_return_to_user:
 	ld	t0, PERCPU_STACK_TOP(tp)
 	sd	t0, TF_KERNEL_SP(a0)
 	sd	tp, TF_KERNEL_TP(a0)
-	ld	t0, TF_SSTATUS(a0)
-	csrw	sstatus, t0
+	/* U-mode with interrupts on after sret; FS stays (arch/fpu.h). */
+	li	t0, SSTATUS_SPP
+	csrc	sstatus, t0
+	li	t0, SSTATUS_SPIE
+	csrs	sstatus, t0
 	/* falls through: the rest is arch_resume_fast */
 
 /*

@@ -213,6 +213,8 @@ noreturn_fn void trap_user(struct trap_frame *tf)
 		trap_interrupt(tf);
 	else if (t->obj.dead)
 		; /* its hart just leaves it (sched_drop) */
+	else if (tf->scause == EXC_ILLEGAL_INST && arch_fpu_first_use(&t->fpu))
+		; /* its FP registers are loaded now: it retries */
 	else if (t->vcpu_task)
 		vcpu_user_trap(t); /* virtual user mode: every trap is its guest kernel's */
 	else

@@ -261,13 +261,16 @@ SCENARIOS = [
                        r"^vguest: pid 1 exited with 1$",
                        r"^vguest: pid 2: hello from the second process; spinning",
                        r"^vguest: pid 2: done spinning$",
+                       r"^vguest: pid 1: FP registers kept$",
+                       r"^vguest: pid 2: FP registers kept$",
                        r"^vguest: pid 2 exited with 7$",
                        r"^vguest: pid 3: hello from the third process",
                        r"^vguest: pid 3 killed: page fault at 0x1000$",
                        r"^vguest: 3 processes: 2 exited, 1 killed; [1-9]\d* ticks, "
                        r"[1-9]\d* preemptions, [1-9]\d* page faults served, "
                        r"[1-9]\d* system calls$"],
-             forbid=FAILURES + [r"still alive", r"resume failed", r"^vguest: (?!pid|3 proc|done)"]),
+             forbid=FAILURES + [r"still alive", r"resume failed", r"FP registers lost",
+                                r"^vguest: (?!pid|3 proc|done)"]),
     # The same where ticks land at other, deterministic points.
     Scenario("vguest-three-processes-icount-3", archive="tests", append="root=vguest", icount=3,
              expect=[r"^vguest: 3 processes, a tick every 1 ms$",
@@ -277,13 +280,16 @@ SCENARIOS = [
                        r"^vguest: pid 1 exited with 1$",
                        r"^vguest: pid 2: hello from the second process; spinning",
                        r"^vguest: pid 2: done spinning$",
+                       r"^vguest: pid 1: FP registers kept$",
+                       r"^vguest: pid 2: FP registers kept$",
                        r"^vguest: pid 2 exited with 7$",
                        r"^vguest: pid 3: hello from the third process",
                        r"^vguest: pid 3 killed: page fault at 0x1000$",
                        r"^vguest: 3 processes: 2 exited, 1 killed; [1-9]\d* ticks, "
                        r"[1-9]\d* preemptions, [1-9]\d* page faults served, "
                        r"[1-9]\d* system calls$"],
-             forbid=FAILURES + [r"still alive", r"resume failed", r"^vguest: (?!pid|3 proc|done)"]),
+             forbid=FAILURES + [r"still alive", r"resume failed", r"FP registers lost",
+                                r"^vguest: (?!pid|3 proc|done)"]),
     # Issue 5's race: Irqs from another hart against the virtual interrupt flag.
     Scenario("vtest-vcpu-race-smp2", archive="tests", smp=2, timeout=300,
              append="root=vtest vtest=race_vcpu_irq_flag_loses_and_duplicates_nothing poweroff",

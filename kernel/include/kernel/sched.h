@@ -94,6 +94,8 @@ static inline int sched_top_priority(void)
  */
 static inline void sched_set_running(struct cpu *c, struct thread *t)
 {
+	if (c->running != t)
+		arch_fpu_switch(c->running ? &c->running->fpu : 0);
 	__atomic_store_n(&c->running, t, __ATOMIC_RELAXED);
 }
 
@@ -135,7 +137,7 @@ static inline void sched_fast_switch(struct cpu *c, struct thread *next)
 	 * an instruction on the fast path (the compiler may not move it), and an
 	 * aligned doubleword store is single-copy atomic on RISC-V anyway.
 	 */
-	c->running = next;
+	c->running = next; /* (the entry code saves the caller's FP registers, arch/fpu.h) */
 }
 
 /* Leave the kernel: return to the best READY thread, idling until there is one. */

@@ -9,6 +9,7 @@
 #ifndef KERNEL_THREAD_H
 #define KERNEL_THREAD_H
 
+#include <arch/fpu.h>
 #include <arch/trap.h>
 #include <kernel/clock.h>
 #include <kernel/kobject.h>
@@ -79,6 +80,9 @@ struct thread {
 	struct task *vcpu_resume_task; /* vcpu_resume under way: the user task (ref held) */
 	bool vcpu_resuming;            /* vcpu_resume under way: load the state area on the way out */
 	uint64_t vcpu_host[2];         /* its own tp and gp while in virtual user mode */
+
+	/* Last: the hot fields above stay within reach of 12-bit offsets. */
+	struct fpu_state fpu;          /* FP registers while not loaded (arch/fpu.h) */
 };
 
 must_check enum vireo_status thread_create(struct factory *f, struct kobject **out);

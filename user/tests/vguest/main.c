@@ -7,13 +7,17 @@
  *     program's image, their stack from pages it hands out on first touch;
  *   - preemption: a periodic Irq timer ticks, and the running process goes
  *     to the back of the queue;
- *   - a process that faults outside its memory is killed.
+ *   - a process that faults outside its memory is killed;
+ *   - the FPU: the vCPU thread has one set of FP registers, so this kernel
+ *     keeps each process's FP state and swaps it on every process switch.
  * tests/system/scenarios.py checks what it prints.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <vireo.h>
+
+#include "../common/fpregs.h"
 
 #define NPROC 3
 #define PROC_MEM 0x40000000UL /* each process's stack: PROC_PAGES pages here */
@@ -31,6 +35,7 @@ struct proc {
 	long code;
 	vireo_cap_t task;
 	struct vireo_vcpu_regs r;
+	uint64_t fp[33]; /* f0..f31 and the rounding mode while it does not run */
 	uintptr_t page[PROC_PAGES]; /* backing of its stack pages, 0 until touched */
 };
 
@@ -38,6 +43,7 @@ extern char __image_start[], __text_end[], __rodata_end[];
 
 static struct proc procs[NPROC];
 static int current;
+static int fp_owner = -1; /* whose FP state the vCPU's registers hold */
 static struct vireo_vcpu_state *const v = (struct vireo_vcpu_state *)AREA;
 static vireo_cap_t timer;
 static unsigned ticks, preemptions, faults_served, ecalls;
@@ -64,19 +70,28 @@ static void say(const char *s)
 static void __attribute__((noreturn)) process(long which)
 {
 	if (which == 1) {
+		bool fp_ok = true;
+
 		say("hello from the first process");
+		fp_set(1);
 		for (int i = 0; i < 3; i++) {
 			say("yielding");
 			sys(SYS_YIELD, 0, 0);
+			fp_ok = fp_ok && fp_check(1);
 		}
+		say(fp_ok ? "FP registers kept" : "FP registers lost");
 		sys(SYS_EXIT, sys(SYS_GETPID, 0, 0), 0);
 	} else if (which == 2) {
 		volatile long spin = 0;
+		bool fp_ok = true;
 
 		say("hello from the second process; spinning without yielding");
+		fp_set(2);
 		while (spin < SPIN_ROUNDS)
-			spin++;
+			if (++spin % 100000 == 0)
+				fp_ok = fp_ok && fp_check(2);
 		say("done spinning");
+		say(fp_ok ? "FP registers kept" : "FP registers lost");
 		sys(SYS_EXIT, 7, 0);
 	} else {
 		say("hello from the third process; about to touch memory it does not have");
@@ -141,6 +156,20 @@ static void __attribute__((noreturn)) finish(void)
 	halt("power off failed");
 }
 
+/*
+ * The FP registers are the vCPU thread's: a process that ran since the
+ * last switch leaves its values in them. Save them with it, load the next.
+ */
+static void switch_fp(int next)
+{
+	if (fp_owner == next)
+		return;
+	if (fp_owner >= 0 && procs[fp_owner].state == RUNNABLE)
+		fp_store(procs[fp_owner].fp);
+	fp_load(procs[next].fp);
+	fp_owner = next;
+}
+
 /* Run the next runnable process after the current one (round robin). */
 static void __attribute__((noreturn)) schedule(void)
 {
@@ -149,6 +178,7 @@ static void __attribute__((noreturn)) schedule(void)
 
 		if (procs[n].state == RUNNABLE) {
 			current = n;
+			switch_fp(n);
 			v->r = procs[n].r;
 			v->user_task = procs[n].task;
 			v->saved_state = VIREO_VCPU_USER_MODE;

@@ -15,6 +15,7 @@ struct cpu_arch {
 	uint64_t stack_top;      /* this hart's kernel stack, fresh on every user trap */
 	hartid_t hart;
 	uint64_t timer_deadline; /* what arch_timer_arm last asked for (this hart only) */
+	const void *fpu_loaded;  /* whose FP registers (struct fpu_state) the hart holds */
 };
 
 static inline struct cpu *cpu_this(void)
