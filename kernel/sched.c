@@ -316,6 +316,25 @@ static void idle(struct cpu *c)
 	arch_irq_disable();
 }
 
+/* Leave the kernel to t if it is the running thread and nothing else should run now. */
+void sched_continue(struct thread *t)
+{
+	struct cpu *c = cpu_this();
+	int top = c->rq.top;
+
+	if (c->running != t || t->state != THREAD_READY || t->held || t->doomed || t->cpu != c ||
+	    !cpu_online(c) || c->zombie || (int)t->priority < top ||
+	    ((int)t->priority == top && c->slice_over))
+		return;
+	if (t->vcpu)
+		vcpu_before_user(t);
+	if (c->active_vm != sched_space(t)) {
+		vmspace_activate(sched_space(t));
+		c->active_vm = sched_space(t);
+	}
+	arch_return_to_user(&t->regs);
+}
+
 noreturn_fn void sched_exit(void)
 {
 	struct cpu *c = cpu_this();

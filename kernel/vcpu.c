@@ -233,6 +233,23 @@ void vcpu_before_user(struct thread *t)
 		__atomic_fetch_and(&v->sticky, ~VIREO_VCPU_STICKY_PENDING, __ATOMIC_RELAXED);
 }
 
+bool vcpu_quick_resume(struct thread *t)
+{
+	const uint64_t *regs = t->regs.regs;
+	struct cap_slot *s = cspace_lookup(&t->task->cspace, regs[REG_A0]);
+	vireo_tag_t tag = regs[REG_A1];
+	struct msg m = { tag, 0, &t->regs.regs[REG_A4], t->utcb };
+
+	/* Exactly Thread.vcpu_resume on itself, one word, no items, with WRITE. */
+	if (regs[REG_A2] != VIREO_IPC_CALL || !s || s->obj != &t->obj ||
+	    !(s->rights & VIREO_CAP_WRITE) || vireo_tag_label(tag) != VIREO_PROTO_THREAD ||
+	    vireo_tag_words(tag) != 1 || vireo_tag_items(tag) != 0 ||
+	    regs[REG_A4] != VIREO_THREAD_VCPU_RESUME)
+		return false;
+	/* Its errors are the general path's to report. */
+	return vcpu_resume(t, &m) == VIREO_OK;
+}
+
 void vcpu_user_trap(struct thread *t)
 {
 	enter(t, arch_frame_cause(&t->regs), arch_frame_tval(&t->regs));

@@ -199,8 +199,16 @@ noreturn_fn void trap_syscall(struct trap_frame *tf)
 {
 	struct thread *t = thread_of(tf);
 
-	if (!t->obj.dead)
-		syscall(t);
+	if (t->obj.dead) /* (its hart just leaves it: sched_drop) */
+		sched_exit();
+	if (t->vcpu) {
+		/* A guest kernel's hot loop: resume, event, resume. */
+		if (!vcpu_quick_resume(t))
+			syscall(t);
+		sched_continue(t);
+		sched_exit();
+	}
+	syscall(t);
 	sched_exit();
 }
 
@@ -215,9 +223,10 @@ noreturn_fn void trap_user(struct trap_frame *tf)
 		; /* its hart just leaves it (sched_drop) */
 	else if (tf->scause == EXC_ILLEGAL_INST && arch_fpu_first_use(&t->fpu))
 		; /* its FP registers are loaded now: it retries */
-	else if (t->vcpu_task)
+	else if (t->vcpu_task) {
 		vcpu_user_trap(t); /* virtual user mode: every trap is its guest kernel's */
-	else
+		sched_continue(t);
+	} else
 		user_fault(t);
 	sched_exit();
 }

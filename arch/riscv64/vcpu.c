@@ -7,19 +7,30 @@
 
 extern char trap_entry[], trap_entry_full[];
 
+/*
+ * Unrolled: every event and every resume copies the whole register file.
+ * The empty asm keeps each load next to its store (else GCC loads all 31
+ * first and spills callee-saved registers to hold them).
+ */
+#define COPY31(dst, src)                                                             \
+	do {                                                                         \
+		_Pragma("GCC unroll 31") for (unsigned i = 1; i < 32; i++) {          \
+			(dst)[i] = (src)[i];                                         \
+			__asm__ volatile("" ::: "memory");                          \
+		}                                                                    \
+	} while (0)
+
 void arch_vcpu_save(const struct trap_frame *tf, struct vireo_vcpu_regs *r)
 {
-	for (unsigned i = 1; i < 32; i++)
-		r->x[i] = tf->regs[i];
+	COPY31(r->x, tf->regs);
 	r->x[0] = 0;
 	r->pc = tf->sepc;
 }
 
-/* Only registers: sstatus stays the frame's (user mode, interrupts on). */
+/* Only registers: sstatus stays the hart's (user mode, interrupts on). */
 void arch_vcpu_load(struct trap_frame *tf, const struct vireo_vcpu_regs *r)
 {
-	for (unsigned i = 1; i < 32; i++)
-		tf->regs[i] = r->x[i];
+	COPY31(tf->regs, r->x);
 	tf->sepc = r->pc;
 }
 

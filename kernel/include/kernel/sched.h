@@ -140,6 +140,13 @@ static inline void sched_fast_switch(struct cpu *c, struct thread *next)
 	c->running = next; /* (the entry code saves the caller's FP registers, arch/fpu.h) */
 }
 
+/*
+ * A short way out for t, the running thread, when nothing else should run
+ * now (no thread of higher priority, slice not over, nothing to clean up):
+ * to user mode without returning. Otherwise it returns: use sched_exit.
+ */
+void sched_continue(struct thread *t);
+
 /* Leave the kernel: return to the best READY thread, idling until there is one. */
 noreturn_fn void sched_exit(void);
 

@@ -24,6 +24,13 @@ struct msg;
  */
 must_check enum vireo_status vcpu_resume(struct thread *t, const struct msg *m);
 
+/*
+ * The general system-call path of a vCPU thread: if the call is exactly
+ * vcpu_resume on itself and it succeeds, it is decoded here, without the
+ * generic invocation path (true); anything else is left to it (false).
+ */
+bool vcpu_quick_resume(struct thread *t);
+
 /* An Irq or a sender now waits for t: set its sticky flag, interrupt it if it takes events. */
 void vcpu_event_queued(struct thread *t);
 
