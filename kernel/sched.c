@@ -197,7 +197,7 @@ void sched_hold(struct thread *t)
 		klock_release();
 		while (__atomic_load_n(&c->running, __ATOMIC_ACQUIRE) == t &&
 		       !__atomic_load_n(&c->waiting, __ATOMIC_ACQUIRE))
-			arch_doze();
+			smp_relax();
 		klock_acquire();
 		__atomic_store_n(&self->waiting, false, __ATOMIC_RELAXED);
 	}

@@ -15,11 +15,29 @@ struct klock klock;
 struct cpu cpus[CPU_MAX];
 unsigned cpu_count;
 
+/* A TLB flush another hart asked for (it holds the lock and waits). */
+static void serve_flush(void)
+{
+	struct cpu *c = cpu_this();
+
+	if (__atomic_load_n(&c->flush_pending, __ATOMIC_ACQUIRE)) {
+		arch_tlb_flush_all();
+		__atomic_store_n(&c->flush_pending, false, __ATOMIC_RELEASE);
+	}
+}
+
+void smp_relax(void)
+{
+	serve_flush();
+	arch_doze();
+}
+
 void klock_wait(uint32_t ticket)
 {
 	unsigned spins = 0;
 
 	while (__atomic_load_n(&klock.owner, __ATOMIC_ACQUIRE) != ticket) {
+		serve_flush();
 		if (++spins < SPINS_BEFORE_DOZE) {
 			cpu_relax();
 		} else {
@@ -27,6 +45,16 @@ void klock_wait(uint32_t ticket)
 			spins = 0;
 		}
 	}
+}
+
+void smp_remote_flush(struct cpu *c)
+{
+	__atomic_store_n(&c->flush_pending, true, __ATOMIC_RELEASE);
+	/* Its IPI flag may be set already; the interrupt is what matters, send it anyway. */
+	c->kicked = true;
+	arch_send_ipi(c);
+	while (__atomic_load_n(&c->flush_pending, __ATOMIC_ACQUIRE))
+		smp_relax();
 }
 
 void smp_kick(struct cpu *c)
@@ -65,7 +93,7 @@ static bool bring_up(struct cpu *c)
 	while (!__atomic_load_n(&c->started, __ATOMIC_ACQUIRE)) {
 		if (arch_time_now() > give_up)
 			return false;
-		arch_doze();
+		smp_relax();
 	}
 	c->state = CPU_ONLINE;
 	return true;

@@ -70,7 +70,7 @@ static bool wait_stopped(hartid_t hart)
 	while (sbi_hart_status(hartid_val(hart)) != SBI_HSM_STOPPED) {
 		if (arch_time_now() > give_up)
 			return false;
-		arch_doze();
+		smp_relax();
 	}
 	return true;
 }
@@ -94,6 +94,11 @@ noreturn_fn void arch_cpu_stop(void)
 {
 	arch_irq_disable();
 	sbi_hart_stop();
+}
+
+void arch_tlb_flush_all(void)
+{
+	__asm__ volatile("sfence.vma zero, zero" ::: "memory");
 }
 
 void arch_send_ipi(const struct cpu *c)

@@ -10,9 +10,9 @@
  *   block + 4096  void  *nodes[512]     nodes[i] belongs to entries[i]
  */
 #include <arch/csr.h>
-#include <arch/sbi.h>
 #include <kernel/console.h>
 #include <kernel/cpu.h>
+#include <kernel/smp.h>
 #include <kernel/factory.h>
 #include <kernel/string.h>
 #include <kernel/vmspace.h>
@@ -133,8 +133,10 @@ static unsigned pte_rights(pte_t e)
  * TLB maintenance after a change to vs: here, and on every other hart whose
  * satp holds vs (under the kernel lock their satp cannot change meanwhile).
  * Without ASIDs every satp switch flushes, so no other hart caches entries
- * of vs. The SBI remote fence returns once the other hart has flushed, so
- * the page, or the table, can be reused as soon as this returns.
+ * of vs. smp_remote_flush returns once the other hart has flushed, so the
+ * page, or the table, can be reused as soon as this returns. (Not the SBI
+ * remote fence: under QEMU's -icount, OpenSBI 1.2 was seen to hang in it
+ * with both harts in M-mode.)
  */
 static void flush(const struct vmspace *vs, uintptr_t va, bool all)
 {
@@ -143,11 +145,10 @@ static void flush(const struct vmspace *vs, uintptr_t va, bool all)
 	else
 		__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
 	for (unsigned i = 0; i < cpu_count; i++) {
-		const struct cpu *c = &cpus[i];
+		struct cpu *c = &cpus[i];
 
 		if (c != cpu_this() && c->active_vm == vs)
-			sbi_remote_sfence_vma(hartid_val(c->arch.hart), all ? 0 : va,
-					      all ? ~0UL : PAGE_SIZE);
+			smp_remote_flush(c);
 	}
 }
 

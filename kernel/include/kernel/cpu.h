@@ -70,6 +70,12 @@ struct cpu {
 	bool waiting;
 	/* An IPI is on its way and not yet taken. */
 	bool kicked;
+	/*
+	 * Set by a hart that holds the kernel lock and waits for this one to
+	 * flush its TLB; this hart clears it when done, without the lock
+	 * (smp_relax). Atomic accesses only.
+	 */
+	bool flush_pending;
 };
 
 extern struct cpu cpus[CPU_MAX];

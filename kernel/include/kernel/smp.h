@@ -33,6 +33,22 @@ must_check enum vireo_status smp_cpu_online(unsigned n);
 /* A CPU going offline stops its hart (from its idle loop, lock held). */
 noreturn_fn void smp_cpu_stop(struct cpu *c);
 
+/*
+ * Flush the TLB of c's hart and wait until it has (the caller holds the
+ * kernel lock): an IPI brings a hart in user mode into the kernel, and
+ * every hart that waits for the lock serves the request while it waits.
+ */
+void smp_remote_flush(struct cpu *c);
+
+/*
+ * One step of any wait loop of the kernel (for the lock, for another hart):
+ * serve a TLB flush request, then doze briefly.
+ */
+void smp_relax(void);
+
+/* Architecture: flush this hart's whole TLB. */
+void arch_tlb_flush_all(void);
+
 /* Bit n set for every online CPU n. */
 uint64_t smp_online_mask(void);
 

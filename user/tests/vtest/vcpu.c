@@ -483,3 +483,121 @@ VTEST(race_vcpu_irq_flag_loses_and_duplicates_nothing)
 	EXPECT_ST(vireo_kobject_delete(race_irq), VIREO_OK);
 	return true;
 }
+
+/* ---- idling, and user tasks and vCPUs that go away ---- */
+
+static void idle_guest(void *arg)
+{
+	(void)arg;
+	wait_ready();
+	g.phase = 1;
+	vireo_vcpu_idle(g.v, handle); /* sleeps until the Irq, handles it, interrupts on */
+	g.phase = 2;
+	while (!g.stop)
+		;
+	vireo_vcpu_irq_disable(g.v);
+}
+
+VTEST(vcpu_idle_sleeps_until_an_event_and_handles_it)
+{
+	vireo_cap_t t, irq;
+	uint64_t idle0, idle1;
+	unsigned c = ncpus() - 1;
+
+	EXPECT(start_guest(&t, idle_guest, count_entry));
+	EXPECT(irq_for(t, &irq));
+	EXPECT(VT_WAIT_UNTIL(g.phase == 1, 200));
+	EXPECT_ST(vireo_sched_idle_time(VIREO_SEL_SCHEDULER, c, &idle0), VIREO_OK);
+	vt_sleep_us(2000);
+	EXPECT_ST(vireo_sched_idle_time(VIREO_SEL_SCHEDULER, c, &idle1), VIREO_OK);
+	EXPECT(g.phase == 1 && idle1 > idle0); /* asleep in the kernel, its hart idle */
+	EXPECT_ST(vireo_irq_op(irq, VIREO_IRQ_TRIGGER), VIREO_OK);
+	EXPECT(VT_WAIT_UNTIL(g.phase == 2, 200));
+	EXPECT(g.handled == 1 && g.events == 0);
+	g.stop = 1;
+	EXPECT(VT_WAIT_UNTIL(gone(t), 200));
+	EXPECT_ST(vireo_kobject_delete(irq), VIREO_OK);
+	return true;
+}
+
+static volatile uint64_t spins_in_user;
+static volatile unsigned gone_events, gone_cause, gone_resume_status;
+
+static void __attribute__((noreturn)) user_spinner(void)
+{
+	for (;;)
+		spins_in_user++;
+}
+
+/* After the user task is deleted: the next fault is an event, the next resume an error. */
+static void __attribute__((noreturn)) gone_entry(struct vireo_vcpu_state *v)
+{
+	gone_events++;
+	gone_cause = (unsigned)v->r.cause;
+	gone_resume_status = vireo_thread_vcpu_resume(g.self);
+	g.phase = 2;
+	vireo_wait(VIREO_TIMEOUT_NEVER);
+	for (;;)
+		;
+}
+
+static void spinner_guest(void *arg)
+{
+	uintptr_t gp;
+
+	(void)arg;
+	wait_ready();
+	__asm__ volatile("mv %0, gp" : "=r"(gp));
+	g.v->user_task = user.task;
+	g.v->r = (struct vireo_vcpu_regs){ 0 };
+	g.v->r.pc = (uintptr_t)user_spinner;
+	g.v->r.x[2] = (uintptr_t)user_stack + sizeof(user_stack);
+	g.v->r.x[3] = gp;
+	g.v->saved_state = VIREO_VCPU_USER_MODE;
+	g.phase = 1;
+	vireo_thread_vcpu_resume(g.self);
+	g.resume_failed++;
+}
+
+VTEST(vcpu_user_task_deleted_under_it_is_a_fault_then_an_error)
+{
+	vireo_cap_t t;
+	uint64_t limit, before, after;
+
+	spins_in_user = 0;
+	gone_events = gone_cause = 0;
+	gone_resume_status = ~0u;
+	vt_sels_ready(8);
+	EXPECT_ST(vireo_factory_quota(VIREO_SEL_FACTORY, &limit, &before), VIREO_OK);
+	EXPECT(vt_helper_task(&user));
+	EXPECT(start_guest(&t, spinner_guest, gone_entry));
+	EXPECT(VT_WAIT_UNTIL(spins_in_user > 1000, 500));
+	/* Deleted while the vCPU runs in it on another hart: its memory goes at once. */
+	EXPECT(vt_helper_done(&user));
+	EXPECT(VT_WAIT_UNTIL(g.phase == 2, 500));
+	EXPECT(gone_events == 1 && gone_cause == 12); /* instruction page fault */
+	EXPECT(gone_resume_status == VIREO_E_CAP);
+	EXPECT(g.resume_failed == 0);
+	EXPECT_ST(vireo_kobject_delete(t), VIREO_OK);
+	EXPECT_ST(vireo_factory_quota(VIREO_SEL_FACTORY, &limit, &after), VIREO_OK);
+	EXPECT(after == before); /* the task's last reference went with the vCPU's */
+	return true;
+}
+
+VTEST(vcpu_deleted_while_in_user_mode_on_another_hart)
+{
+	vireo_cap_t t;
+	uint64_t spins;
+
+	spins_in_user = 0;
+	EXPECT(ncpus() >= 2);
+	EXPECT(vt_helper_task(&user));
+	EXPECT(start_guest(&t, spinner_guest, gone_entry));
+	EXPECT(VT_WAIT_UNTIL(spins_in_user > 1000, 500));
+	EXPECT_ST(vireo_kobject_delete(t), VIREO_OK);
+	spins = spins_in_user;
+	vt_sleep_us(2000);
+	EXPECT(spins_in_user == spins); /* its hart left it */
+	EXPECT(vt_helper_done(&user));
+	return true;
+}
