@@ -390,18 +390,40 @@ void ipc_object_gone(struct kobject *obj)
 		ipc_abort(t, VIREO_E_CANCELED);
 }
 
+/* Take a pending Irq (through `from`, or any): received at once. */
+static bool take_irq(struct thread *t, struct kobject *from)
+{
+	struct irq *irq = irq_take(t, from);
+
+	if (!irq)
+		return false;
+	t->regs.regs[REG_A1] = vireo_tag(VIREO_PROTO_IRQ, 0, 0);
+	t->regs.regs[REG_A2] = irq->label;
+	thread_set_status(t, VIREO_OK);
+	t->state = THREAD_READY;
+	return true;
+}
+
+void ipc_receive_irq(struct thread *t)
+{
+	if (!take_irq(t, 0)) {
+		thread_set_status(t, VIREO_E_TIMEOUT);
+		t->state = THREAD_READY;
+	}
+}
+
+bool ipc_reply_pending(const struct thread *t)
+{
+	return t->caller && t->caller->reply_from == t &&
+	       t->caller->state == THREAD_RECV_BLOCKED;
+}
+
 void ipc_receive(struct thread *t, struct kobject *from, uint32_t timeout)
 {
 	struct thread *s;
-	struct irq *irq = irq_take(t, from);
 
-	if (irq) {
-		t->regs.regs[REG_A1] = vireo_tag(VIREO_PROTO_IRQ, 0, 0);
-		t->regs.regs[REG_A2] = irq->label;
-		thread_set_status(t, VIREO_OK);
-		t->state = THREAD_READY;
+	if (take_irq(t, from))
 		return;
-	}
 
 	while ((s = find_sender(t, from))) {
 		struct ipc_gate *g = s->send_via;

@@ -193,6 +193,8 @@ void sched_hold(struct thread *t)
 	while ((c = live_elsewhere(t))) {
 		/* Its hart drops it at its next kernel entry (pick() skips held threads). */
 		smp_kick(c);
+		/* Waiting means all of the running thread's registers are home: the FP ones too. */
+		arch_fpu_switch(&self->running->fpu);
 		__atomic_store_n(&self->waiting, true, __ATOMIC_RELEASE);
 		klock_release();
 		while (__atomic_load_n(&c->running, __ATOMIC_ACQUIRE) == t &&
@@ -326,8 +328,8 @@ void sched_continue(struct thread *t)
 	    !cpu_online(c) || c->zombie || (int)t->priority < top ||
 	    ((int)t->priority == top && c->slice_over))
 		return;
-	if (t->vcpu)
-		vcpu_before_user(t);
+	if (t->vcpu && !vcpu_before_user(t))
+		return;
 	if (c->active_vm != sched_space(t)) {
 		vmspace_activate(sched_space(t));
 		c->active_vm = sched_space(t);
@@ -341,6 +343,7 @@ noreturn_fn void sched_exit(void)
 	struct thread *next;
 	bool switched;
 
+again:
 	reap(c);
 	if (root_thread && root_thread->state == THREAD_DEAD)
 		root_task_ended();
@@ -354,8 +357,9 @@ noreturn_fn void sched_exit(void)
 	}
 	switched = next != c->running;
 	sched_set_running(c, next);
-	if (next->vcpu)
-		vcpu_before_user(next); /* may change its registers and its address space */
+	/* A vCPU's registers and address space may change here; it may even die. */
+	if (next->vcpu && !vcpu_before_user(next))
+		goto again;
 	if (c->active_vm != sched_space(next)) {
 		vmspace_activate(sched_space(next));
 		c->active_vm = sched_space(next);

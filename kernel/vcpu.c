@@ -29,9 +29,14 @@ static uint32_t state_of(const struct vireo_vcpu_state *v)
 	return __atomic_load_n(&v->state, __ATOMIC_RELAXED);
 }
 
+/*
+ * What an event may deliver: Irqs, and senders unless the thread still owes
+ * its caller a reply (taking another message would cancel that caller, so
+ * senders wait for the guest's own receive then; sticky still says so).
+ */
 static bool events_waiting(const struct thread *t)
 {
-	return t->irq_head || t->sendq_head;
+	return t->irq_head || (t->sendq_head && !ipc_reply_pending(t));
 }
 
 /* One area, one user: not a thread's UTCB, not another vCPU's state area. */
@@ -173,7 +178,10 @@ static void fetch_event(struct thread *t)
 	uint64_t *regs = t->regs.regs;
 	uintptr_t sp = arch_frame_sp(&t->regs), ip = t->regs.sepc;
 
-	ipc_receive(t, 0, VIREO_TIMEOUT_ZERO);
+	if (ipc_reply_pending(t))
+		ipc_receive_irq(t);
+	else
+		ipc_receive(t, 0, VIREO_TIMEOUT_ZERO);
 	v->ipc.status = regs[REG_A0];
 	v->ipc.tag = regs[REG_A1];
 	v->ipc.label = regs[REG_A2];
@@ -205,6 +213,7 @@ static void finish_resume(struct thread *t)
 		v->r.cause = VIREO_VCPU_CAUSE_IPC;
 		v->r.tval = 0;
 		v->saved_state = state;
+		__atomic_store_n(&v->state, state & ~KERNEL_MODE_CLEARS, __ATOMIC_RELAXED);
 		arch_vcpu_enter(&t->regs, v->entry_ip,
 				task ? v->entry_sp : arch_vcpu_regs_sp(&v->r), t->vcpu_user);
 		fetch_event(t);
@@ -218,19 +227,29 @@ static void finish_resume(struct thread *t)
 	arch_vcpu_load(&t->regs, &v->r);
 }
 
-void vcpu_before_user(struct thread *t)
+bool vcpu_before_user(struct thread *t)
 {
 	struct vireo_vcpu_state *v = t->vcpu;
+	bool runs;
 
+	/*
+	 * Receiving an event can delete t (a capability item into the slot
+	 * of its last capability, or of its task's): hold it until it is
+	 * known whether it still runs.
+	 */
+	kobject_get(&t->obj);
 	if (t->vcpu_resuming) {
 		finish_resume(t);
 	} else if ((state_of(v) & VIREO_VCPU_IRQ) && events_waiting(t)) {
 		enter(t, VIREO_VCPU_CAUSE_IPC, 0);
 		fetch_event(t);
 	}
+	runs = !t->obj.dead && t->state == THREAD_READY && cpu_this()->running == t;
 	/* Nothing left waiting: clear sticky (it is set again under this lock only). */
-	if (!events_waiting(t))
+	if (runs && !t->irq_head && !t->sendq_head)
 		__atomic_fetch_and(&v->sticky, ~VIREO_VCPU_STICKY_PENDING, __ATOMIC_RELAXED);
+	kobject_put(&t->obj);
+	return runs;
 }
 
 bool vcpu_quick_resume(struct thread *t)

@@ -24,6 +24,12 @@ bool ipc_reply(struct thread *t);
 /* Receive: from anyone (from == NULL) or only through the object `from`. */
 void ipc_receive(struct thread *t, struct kobject *from, uint32_t timeout);
 
+/* A receive of Irqs only, zero timeout (status VIREO_E_TIMEOUT if none waits). */
+void ipc_receive_irq(struct thread *t);
+
+/* Whether t's caller still waits for t's reply (receiving a call would cancel it). */
+bool ipc_reply_pending(const struct thread *t);
+
 struct irq;
 
 /* Deliver `irq` to t if t is waiting for it (open, or closed on it); false otherwise. */

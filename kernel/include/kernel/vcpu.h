@@ -34,8 +34,12 @@ bool vcpu_quick_resume(struct thread *t);
 /* An Irq or a sender now waits for t: set its sticky flag, interrupt it if it takes events. */
 void vcpu_event_queued(struct thread *t);
 
-/* The last step before t (a vCPU) runs again: finish a resume, or enter for a waiting event. */
-void vcpu_before_user(struct thread *t);
+/*
+ * The last step before t (a vCPU, the running thread) runs again: finish a
+ * resume, or enter for a waiting event. False if t no longer runs (an
+ * event it received deleted it): schedule again.
+ */
+must_check bool vcpu_before_user(struct thread *t);
 
 /* A trap of t in virtual user mode: an event for its guest kernel. */
 void vcpu_user_trap(struct thread *t);
