@@ -66,7 +66,6 @@ void sbi_reboot(void)
 #define SBI_HSM_HART_STOP 1
 #define SBI_HSM_HART_STATUS 2
 #define SBI_IPI_SEND 0
-#define SBI_RFENCE_SFENCE_VMA 1
 
 bool sbi_hart_start(uint64_t hart, uint64_t start, uint64_t opaque)
 {
@@ -92,9 +91,4 @@ long sbi_hart_status(uint64_t hart)
 void sbi_send_ipi(uint64_t hart)
 {
 	sbi_call(SBI_EXT_IPI, SBI_IPI_SEND, 1, hart, 0, 0);
-}
-
-void sbi_remote_sfence_vma(uint64_t hart, uint64_t start, uint64_t size)
-{
-	sbi_call(SBI_EXT_RFENCE, SBI_RFENCE_SFENCE_VMA, 1, hart, start, size);
 }

@@ -46,11 +46,6 @@ int arch_console_getc(void)
 	return uart_ready() ? uart_getc() : -1;
 }
 
-cpu_t arch_cpu_this(void)
-{
-	return cpu_this()->id;
-}
-
 hartid_t arch_hart_this(void)
 {
 	return cpu_this()->arch.hart;

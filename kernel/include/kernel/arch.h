@@ -18,8 +18,7 @@ void arch_console_putc(char c);
 /* Read one byte from the console if one is waiting; -1 otherwise. */
 int arch_console_getc(void);
 
-/* This hart's logical CPU number and hart id. */
-cpu_t arch_cpu_this(void);
+/* This hart's id. */
 hartid_t arch_hart_this(void);
 
 /* Stop this hart for good with interrupts off. */

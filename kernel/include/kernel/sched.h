@@ -28,12 +28,6 @@ static inline const struct vmspace *sched_space(const struct thread *t)
 	return &sched_space_task(t)->vm;
 }
 
-/* The thread whose user registers the current kernel entry belongs to (or NULL). */
-static inline struct thread *sched_current(void)
-{
-	return cpu_this()->running;
-}
-
 /* Make a READY thread runnable (queued on its CPU behind its priority's others). */
 void sched_ready(struct thread *t);
 
@@ -81,12 +75,6 @@ void sched_unhold(struct thread *t);
 
 /* An address space is being destroyed: make sure no hart uses it any more. */
 void sched_vm_gone(const struct vmspace *vm);
-
-/* The highest priority with a thread queued on this CPU, -1 if none (the fast path's guard). */
-static inline int sched_top_priority(void)
-{
-	return cpu_this()->rq.top;
-}
 
 /*
  * Change the thread this CPU runs. An atomic store (a plain one on the

@@ -16,7 +16,6 @@
 #define SBI_EXT_HSM 0x48534d
 #define SBI_EXT_SRST 0x53525354
 #define SBI_EXT_IPI 0x735049
-#define SBI_EXT_RFENCE 0x52464e43
 
 #define SBI_SUCCESS 0
 #define SBI_ERR_NOT_SUPPORTED (-2)
@@ -48,18 +47,12 @@ void sbi_reboot(void);
 /* HSM (§9): start a stopped hart at physical `start` with a1 = opaque; stop this one. */
 bool sbi_hart_start(uint64_t hart, uint64_t start, uint64_t opaque);
 noreturn_fn void sbi_hart_stop(void);
-/* The HSM state of a hart (SBI_HSM_*), negative if unknown. */
+/* The HSM state of a hart (SBI_HSM_STOPPED, ...), negative if unknown. */
 long sbi_hart_status(uint64_t hart);
-#define SBI_HSM_STARTED 0
 #define SBI_HSM_STOPPED 1
 
 /* IPI (§7): raise the supervisor software interrupt on one hart. */
 void sbi_send_ipi(uint64_t hart);
 
-/*
- * RFENCE (§8): sfence.vma on another hart for [start, start + size), or all
- * of its TLB for size ~0; returns once that hart has done it.
- */
-void sbi_remote_sfence_vma(uint64_t hart, uint64_t start, uint64_t size);
 
 #endif
