@@ -182,6 +182,36 @@ def root_refuses(*lines):
     return list(lines) + [r"^root: nothing started"] + ROOT_ENDS
 
 
+def vguest_scenario(name, icount=None):
+    """The test guest OS (user/tests/vguest): what its three processes do."""
+    return Scenario(
+        name, archive="tests", append="root=vguest", icount=icount,
+        expect=[r"^vguest: 3 processes, a tick every 1 ms$",
+                r"^vguest: done$", r"^Vireo: powering off$"],
+        anywhere=[r"^vguest: pid 1: hello from the first process$",
+                  r"^vguest: pid 1: yielding$",
+                  r"^vguest: pid 1 exited with 1$",
+                  r"^vguest: pid 2: hello from the second process; spinning",
+                  r"^vguest: pid 2: done spinning$",
+                  r"^vguest: pid 1: FP registers kept$",
+                  r"^vguest: pid 2: FP registers kept$",
+                  r"^vguest: pid 2 exited with 7$",
+                  r"^vguest: pid 3: hello from the third process",
+                  r"^vguest: pid 3 killed: page fault at 0x1000$",
+                  r"^vguest: 3 processes: 2 exited, 1 killed; [1-9]\d* ticks, "
+                  r"[1-9]\d* preemptions, [1-9]\d* page faults served, "
+                  r"[1-9]\d* system calls$"],
+        forbid=FAILURES + [r"still alive", r"resume failed", r"FP registers lost",
+                           r"^vguest: (?!pid|3 proc|done)"])
+
+
+def vcpu_race_scenario(smp):
+    return Scenario(
+        "vtest-vcpu-race-smp%d" % smp, archive="tests", smp=smp, timeout=300,
+        append="root=vtest vtest=race_vcpu_irq_flag_loses_and_duplicates_nothing poweroff",
+        tap=True, expect=[r"^# 100000 events: ", r"^vtest: done, 0 failed$"])
+
+
 SCENARIOS = [
     Scenario("banner-smp1-128M", smp=1, mem="128M", expect=banner(1, 128)),
     Scenario("banner-smp4-512M", smp=4, mem="512M", expect=banner(4, 512)),
@@ -252,51 +282,13 @@ SCENARIOS = [
     Scenario("vtest-smp4-icount-3", archive="tests", append="root=vtest poweroff",
              smp=4, icount=3, tap=True, timeout=120,
              expect=[r"^smp: 4 of 4 cpu\(s\) online$", r"^vtest: done, 0 failed$"]),
-    # A guest OS on a vCPU: three processes in virtual user mode.
-    Scenario("vguest-three-processes", archive="tests", append="root=vguest",
-             expect=[r"^vguest: 3 processes, a tick every 1 ms$",
-                     r"^vguest: done$", r"^Vireo: powering off$"],
-             anywhere=[r"^vguest: pid 1: hello from the first process$",
-                       r"^vguest: pid 1: yielding$",
-                       r"^vguest: pid 1 exited with 1$",
-                       r"^vguest: pid 2: hello from the second process; spinning",
-                       r"^vguest: pid 2: done spinning$",
-                       r"^vguest: pid 1: FP registers kept$",
-                       r"^vguest: pid 2: FP registers kept$",
-                       r"^vguest: pid 2 exited with 7$",
-                       r"^vguest: pid 3: hello from the third process",
-                       r"^vguest: pid 3 killed: page fault at 0x1000$",
-                       r"^vguest: 3 processes: 2 exited, 1 killed; [1-9]\d* ticks, "
-                       r"[1-9]\d* preemptions, [1-9]\d* page faults served, "
-                       r"[1-9]\d* system calls$"],
-             forbid=FAILURES + [r"still alive", r"resume failed", r"FP registers lost",
-                                r"^vguest: (?!pid|3 proc|done)"]),
-    # The same where ticks land at other, deterministic points.
-    Scenario("vguest-three-processes-icount-3", archive="tests", append="root=vguest", icount=3,
-             expect=[r"^vguest: 3 processes, a tick every 1 ms$",
-                     r"^vguest: done$", r"^Vireo: powering off$"],
-             anywhere=[r"^vguest: pid 1: hello from the first process$",
-                       r"^vguest: pid 1: yielding$",
-                       r"^vguest: pid 1 exited with 1$",
-                       r"^vguest: pid 2: hello from the second process; spinning",
-                       r"^vguest: pid 2: done spinning$",
-                       r"^vguest: pid 1: FP registers kept$",
-                       r"^vguest: pid 2: FP registers kept$",
-                       r"^vguest: pid 2 exited with 7$",
-                       r"^vguest: pid 3: hello from the third process",
-                       r"^vguest: pid 3 killed: page fault at 0x1000$",
-                       r"^vguest: 3 processes: 2 exited, 1 killed; [1-9]\d* ticks, "
-                       r"[1-9]\d* preemptions, [1-9]\d* page faults served, "
-                       r"[1-9]\d* system calls$"],
-             forbid=FAILURES + [r"still alive", r"resume failed", r"FP registers lost",
-                                r"^vguest: (?!pid|3 proc|done)"]),
+    # A guest OS on a vCPU: three processes in virtual user mode; also where
+    # ticks land at other, deterministic points.
+    vguest_scenario("vguest-three-processes"),
+    vguest_scenario("vguest-three-processes-icount-3", icount=3),
     # Issue 5's race: Irqs from another hart against the virtual interrupt flag.
-    Scenario("vtest-vcpu-race-smp2", archive="tests", smp=2, timeout=300,
-             append="root=vtest vtest=race_vcpu_irq_flag_loses_and_duplicates_nothing poweroff",
-             tap=True, expect=[r"^# 100000 events: ", r"^vtest: done, 0 failed$"]),
-    Scenario("vtest-vcpu-race-smp4", archive="tests", smp=4, timeout=300,
-             append="root=vtest vtest=race_vcpu_irq_flag_loses_and_duplicates_nothing poweroff",
-             tap=True, expect=[r"^# 100000 events: ", r"^vtest: done, 0 failed$"]),
+    vcpu_race_scenario(2),
+    vcpu_race_scenario(4),
     # Platform_control: the suite powers the machine off itself (no
     # 'poweroff' for the kernel, so only the object can end this run).
     Scenario("vtest-platform-poweroff", archive="tests",
