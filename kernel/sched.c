@@ -142,9 +142,11 @@ void sched_drop(struct thread *t)
 	 */
 	check(!c->zombie);
 	c->zombie = t;
-	c->zombie_task = sched_space_task(t);
+	c->zombie_task = t->task; /* its state area, if a vCPU, is in its task's memory */
+	c->zombie_space = sched_space_task(t);
 	kobject_get(&t->obj);
 	kobject_get(&c->zombie_task->obj);
+	kobject_get(&c->zombie_space->obj);
 	smp_kick(c);
 }
 
@@ -159,7 +161,8 @@ static void reap(struct cpu *c)
 	c->zombie = 0;
 	kobject_put(&z->obj);
 	kobject_put(&c->zombie_task->obj);
-	c->zombie_task = 0;
+	kobject_put(&c->zombie_space->obj);
+	c->zombie_task = c->zombie_space = 0;
 }
 
 void sched_handoff(struct thread *t)
@@ -334,6 +337,8 @@ void sched_continue(struct thread *t)
 		vmspace_activate(sched_space(t));
 		c->active_vm = sched_space(t);
 	}
+	if (t->vcpu)
+		vcpu_return_to_user(t);
 	arch_return_to_user(&t->regs);
 }
 
@@ -370,5 +375,7 @@ again:
 			start_slice(c, next);
 		arch_fpu_resume(&next->fpu);
 	}
+	if (next->vcpu)
+		vcpu_return_to_user(next);
 	arch_return_to_user(&next->regs);
 }

@@ -61,6 +61,7 @@ enum vireo_status vcpu_enable(struct thread *t, uintptr_t addr)
 		return VIREO_E_EXISTS;
 	memset(v, 0, sizeof(*v));
 	v->version = VIREO_VCPU_VERSION;
+	arch_vcpu_frame_init(&t->regs, &v->r);
 	t->vcpu = v;
 	t->vcpu_user = addr;
 	return VIREO_OK;
@@ -101,6 +102,31 @@ static bool items_ok(const struct msg *m)
 	return true;
 }
 
+/*
+ * The user task a vCPU resumes into keeps a reference in vcpu_cached_task
+ * from one resume to the next, so the hot loop (event, resume) takes none.
+ */
+static void cache_task(struct thread *t, struct task *task)
+{
+	if (t->vcpu_cached_task == task)
+		return;
+	if (t->vcpu_cached_task)
+		kobject_put(&t->vcpu_cached_task->obj);
+	kobject_get(&task->obj);
+	t->vcpu_cached_task = task;
+}
+
+/* A deleted user task's memory goes as soon as the vCPU stops naming it. */
+static void drop_dead_cache(struct thread *t)
+{
+	struct task *cached = t->vcpu_cached_task;
+
+	if (cached && cached->obj.dead && cached != t->vcpu_task) {
+		t->vcpu_cached_task = 0;
+		kobject_put(&cached->obj);
+	}
+}
+
 enum vireo_status vcpu_resume(struct thread *t, const struct msg *m)
 {
 	struct vireo_vcpu_state *v = t->vcpu;
@@ -114,14 +140,16 @@ enum vireo_status vcpu_resume(struct thread *t, const struct msg *m)
 	if (v->saved_state & VIREO_VCPU_USER_MODE) {
 		/* Looked up on every resume: a stale selector is an error, never a stale space. */
 		st = cspace_get(&t->task->cspace, v->user_task, VIREO_CAP_WRITE, &task, 0);
-		if (st != VIREO_OK)
+		if (st != VIREO_OK) {
+			drop_dead_cache(t);
 			return st;
+		}
 		if (task->kind != VIREO_KIND_TASK || task == &t->task->obj)
 			return VIREO_E_ARG;
 		st = map_items(t, (struct task *)task, m);
 		if (st != VIREO_OK)
 			return st;
-		kobject_get(task);
+		cache_task(t, (struct task *)task);
 	}
 	/* Nothing below can fail; the registers are loaded on the way out (vcpu_before_user). */
 	t->vcpu_resume_task = (struct task *)task;
@@ -148,18 +176,23 @@ void vcpu_event_queued(struct thread *t)
 
 static void leave_user(struct thread *t)
 {
-	arch_vcpu_from_user(&t->regs, t->vcpu_host);
-	kobject_put(&t->vcpu_task->obj);
+	arch_vcpu_from_user(&t->regs);
 	t->vcpu_task = 0;
+	drop_dead_cache(t);
 }
 
-/* Save the interrupted registers and enter the guest kernel's entry point. */
+/*
+ * Save the interrupted registers and enter the guest kernel's entry point.
+ * From virtual user mode they are in the state area already (the trap put
+ * them there), and regs still holds the guest kernel's own.
+ */
 static void enter(struct thread *t, uint64_t cause, uint64_t tval)
 {
 	struct vireo_vcpu_state *v = t->vcpu;
 	bool from_user = t->vcpu_task != 0;
 
-	arch_vcpu_save(&t->regs, &v->r);
+	if (!from_user)
+		arch_vcpu_save(&t->regs, &v->r);
 	v->r.cause = cause;
 	v->r.tval = tval;
 	v->saved_state = state_of(v);
@@ -191,7 +224,11 @@ static void fetch_event(struct thread *t)
 	arch_vcpu_enter(&t->regs, ip, sp, t->vcpu_user);
 }
 
-static void finish_resume(struct thread *t)
+static bool take_event(struct thread *t);
+static bool fetch_event_held(struct thread *t);
+
+/* Carry out a decoded vcpu_resume; false if an event it entered for deleted t. */
+static bool finish_resume(struct thread *t)
 {
 	struct vireo_vcpu_state *v = t->vcpu;
 	struct task *task = t->vcpu_resume_task;
@@ -208,48 +245,62 @@ static void finish_resume(struct thread *t)
 		 * ready for the next resume; cause and saved_state say what
 		 * happened.
 		 */
-		if (task)
-			kobject_put(&task->obj);
 		v->r.cause = VIREO_VCPU_CAUSE_IPC;
 		v->r.tval = 0;
 		v->saved_state = state;
 		__atomic_store_n(&v->state, state & ~KERNEL_MODE_CLEARS, __ATOMIC_RELAXED);
 		arch_vcpu_enter(&t->regs, v->entry_ip,
 				task ? v->entry_sp : arch_vcpu_regs_sp(&v->r), t->vcpu_user);
-		fetch_event(t);
-		return;
-	}
-	if (task) {
-		arch_vcpu_to_user(&t->regs, t->vcpu_host);
-		t->vcpu_task = task;
+		return fetch_event_held(t);
 	}
 	__atomic_store_n(&v->state, state, __ATOMIC_RELAXED);
-	arch_vcpu_load(&t->regs, &v->r);
+	if (task) {
+		/* The way out loads r straight from the state area (arch_resume_vcpu_user). */
+		arch_vcpu_to_user(&t->regs);
+		t->vcpu_task = task;
+	} else {
+		arch_vcpu_load(&t->regs, &v->r);
+	}
+	return true;
+}
+
+/*
+ * fetch_event, holding t: receiving can delete it (a capability item into
+ * the slot of its last capability, or of its task's). False if it did.
+ */
+static bool fetch_event_held(struct thread *t)
+{
+	bool alive;
+
+	kobject_get(&t->obj);
+	fetch_event(t);
+	alive = !t->obj.dead && t->state == THREAD_READY && cpu_this()->running == t;
+	kobject_put(&t->obj);
+	return alive;
+}
+
+/* Enter for a waiting event; false if receiving it deleted t. */
+static bool take_event(struct thread *t)
+{
+	enter(t, VIREO_VCPU_CAUSE_IPC, 0);
+	return fetch_event_held(t);
 }
 
 bool vcpu_before_user(struct thread *t)
 {
 	struct vireo_vcpu_state *v = t->vcpu;
-	bool runs;
 
-	/*
-	 * Receiving an event can delete t (a capability item into the slot
-	 * of its last capability, or of its task's): hold it until it is
-	 * known whether it still runs.
-	 */
-	kobject_get(&t->obj);
 	if (t->vcpu_resuming) {
-		finish_resume(t);
+		if (!finish_resume(t))
+			return false;
 	} else if ((state_of(v) & VIREO_VCPU_IRQ) && events_waiting(t)) {
-		enter(t, VIREO_VCPU_CAUSE_IPC, 0);
-		fetch_event(t);
+		if (!take_event(t))
+			return false;
 	}
-	runs = !t->obj.dead && t->state == THREAD_READY && cpu_this()->running == t;
 	/* Nothing left waiting: clear sticky (it is set again under this lock only). */
-	if (runs && !t->irq_head && !t->sendq_head)
+	if (!t->irq_head && !t->sendq_head && v->sticky)
 		__atomic_fetch_and(&v->sticky, ~VIREO_VCPU_STICKY_PENDING, __ATOMIC_RELAXED);
-	kobject_put(&t->obj);
-	return runs;
+	return true;
 }
 
 bool vcpu_quick_resume(struct thread *t)
@@ -274,12 +325,21 @@ void vcpu_user_trap(struct thread *t)
 	enter(t, arch_frame_cause(&t->regs), arch_frame_tval(&t->regs));
 }
 
+noreturn_fn void vcpu_return_to_user(struct thread *t)
+{
+	if (t->vcpu_task)
+		arch_resume_vcpu_user(&t->regs, &t->vcpu->r);
+	arch_return_to_user(&t->regs);
+}
+
 void vcpu_thread_gone(struct thread *t)
 {
 	if (t->vcpu_task)
-		leave_user(t);
-	if (t->vcpu_resume_task)
-		kobject_put(&t->vcpu_resume_task->obj);
+		arch_vcpu_from_user(&t->regs);
+	t->vcpu_task = 0;
 	t->vcpu_resume_task = 0;
 	t->vcpu_resuming = false;
+	if (t->vcpu_cached_task)
+		kobject_put(&t->vcpu_cached_task->obj);
+	t->vcpu_cached_task = 0;
 }

@@ -6,6 +6,7 @@
 #include <arch/trap.h>
 #include <kernel/cpu.h>
 #include <kernel/thread.h>
+#include <vireo/vcpu.h>
 #include <stddef.h>
 
 #define DEFINE(sym, val) __asm__ volatile("\n->" #sym " %0" ::"i"(val))
@@ -22,6 +23,11 @@ void asm_offsets(void)
 	DEFINE(TF_KERNEL_SP, offsetof(struct trap_frame, kernel_sp));
 	DEFINE(TF_KERNEL_TP, offsetof(struct trap_frame, kernel_tp));
 	DEFINE(TF_TRAP_ENTRY, offsetof(struct trap_frame, trap_entry));
+	DEFINE(TF_VCPU_REGS, offsetof(struct trap_frame, vcpu_regs));
+	DEFINE(VR_X, offsetof(struct vireo_vcpu_regs, x));
+	DEFINE(VR_PC, offsetof(struct vireo_vcpu_regs, pc));
+	DEFINE(VR_CAUSE, offsetof(struct vireo_vcpu_regs, cause));
+	DEFINE(VR_TVAL, offsetof(struct vireo_vcpu_regs, tval));
 	DEFINE(TF_SIZE, sizeof(struct trap_frame));
 	DEFINE(PERCPU_STACK_TOP, offsetof(struct cpu, arch.stack_top));
 	DEFINE(SATP_SV39_MODE, SATP_MODE_SV39);

@@ -205,9 +205,11 @@ syscall_general:
 	j	boot_fail
 
 /*
- * The vector while a vCPU thread runs in virtual user mode (kernel/vcpu.c):
- * its ecall is an event for its guest kernel, not a system call, and every
- * register must come back, so all traps take the full save.
+ * The vector while a vCPU thread runs in virtual user mode (kernel/vcpu.c).
+ * Every trap there is its guest kernel's business, so the registers go
+ * straight into the state area's r (the frame's vcpu_regs: a kernel
+ * pointer; kernel sp and tp still come from the frame, never from memory
+ * the task can write). The ecall is not a system call: nothing is skipped.
  */
 	.balign 4
 	.globl trap_entry_full
@@ -215,7 +217,28 @@ trap_entry_full:
 	csrrw	sp, sscratch, sp
 	beqz	sp, from_kernel
 	sd	t0, TF_REGS + 5*8(sp)
-	j	trap_from_user
+	ld	t0, TF_VCPU_REGS(sp)
+	sd	x1, VR_X + 1*8(t0)
+	.irp	n, 3,4,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	sd	x\n, VR_X + \n*8(t0)
+	.endr
+	ld	t1, TF_REGS + 5*8(sp)
+	sd	t1, VR_X + 5*8(t0)
+	csrrw	t1, sscratch, zero
+	sd	t1, VR_X + 2*8(t0)
+	csrr	t1, sepc
+	sd	t1, VR_PC(t0)
+	csrr	t1, scause
+	sd	t1, VR_CAUSE(t0)
+	sd	t1, TF_SCAUSE(sp)
+	csrr	t1, stval
+	sd	t1, VR_TVAL(t0)
+	sd	t1, TF_STVAL(sp)
+	mv	a0, sp
+	ld	tp, TF_KERNEL_TP(sp)
+	ld	sp, TF_KERNEL_SP(sp)
+	call	trap_vcpu_user		/* does not return */
+	j	boot_fail
 
 syscall_lock_busy:			/* s0..s11 still hold the user's values: C keeps them */
 	addi	sp, sp, -16
@@ -284,6 +307,34 @@ arch_resume_fast:
 	ld	x\n, TF_REGS + \n*8(a0)
 	.endr
 	ld	a0, TF_REGS + 10*8(a0)
+	sret
+
+/*
+ * arch_resume_vcpu_user(frame, regs): into virtual user mode with the
+ * registers of the state area (regs, a kernel address); the next trap
+ * saves there again (trap_entry_full). The lock goes before the loads:
+ * they read the task's own memory only.
+ */
+	.globl arch_resume_vcpu_user
+arch_resume_vcpu_user:
+	ld	t0, TF_TRAP_ENTRY(a0)
+	csrw	stvec, t0
+	ld	t0, PERCPU_STACK_TOP(tp)
+	sd	t0, TF_KERNEL_SP(a0)
+	sd	tp, TF_KERNEL_TP(a0)
+	li	t0, SSTATUS_SPP
+	csrc	sstatus, t0
+	li	t0, SSTATUS_SPIE
+	csrs	sstatus, t0
+	csrw	sscratch, a0
+	ld	t0, VR_PC(a1)
+	csrw	sepc, t0
+	klock_release_asm
+	ld	x1, VR_X + 1*8(a1)
+	.irp	n, 2,3,4,5,6,7,8,9,10,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	ld	x\n, VR_X + \n*8(a1)
+	.endr
+	ld	a1, VR_X + 11*8(a1)
 	sret
 
 /*

@@ -223,10 +223,24 @@ noreturn_fn void trap_user(struct trap_frame *tf)
 		; /* its hart just leaves it (sched_drop) */
 	else if (tf->scause == EXC_ILLEGAL_INST && arch_fpu_first_use(&t->fpu))
 		; /* its FP registers are loaded now: it retries */
-	else if (t->vcpu_task) {
-		vcpu_user_trap(t); /* virtual user mode: every trap is its guest kernel's */
-		sched_continue(t);
-	} else
+	else
 		user_fault(t);
+	sched_exit();
+}
+
+noreturn_fn void trap_vcpu_user(struct trap_frame *tf)
+{
+	struct thread *t = thread_of(tf);
+
+	klock_acquire();
+	if (tf->scause & SCAUSE_INTERRUPT)
+		trap_interrupt(tf);
+	else if (t->obj.dead)
+		; /* its hart just leaves it (sched_drop) */
+	else if (tf->scause == EXC_ILLEGAL_INST && arch_fpu_first_use(&t->fpu))
+		; /* its FP registers are loaded now: it retries */
+	else
+		vcpu_user_trap(t); /* every trap in virtual user mode is its guest kernel's */
+	sched_continue(t);
 	sched_exit();
 }

@@ -2,9 +2,6 @@
 #include <arch/trap.h>
 #include <kernel/vcpu.h>
 
-#define REG_GP 3
-#define REG_TP 4
-
 extern char trap_entry[], trap_entry_full[];
 
 /*
@@ -61,16 +58,17 @@ uint64_t arch_frame_tval(const struct trap_frame *tf)
 	return tf->stval;
 }
 
-void arch_vcpu_to_user(struct trap_frame *tf, uint64_t host[2])
+void arch_vcpu_frame_init(struct trap_frame *tf, struct vireo_vcpu_regs *r)
 {
-	host[0] = tf->regs[REG_TP];
-	host[1] = tf->regs[REG_GP];
+	tf->vcpu_regs = (uint64_t)(uintptr_t)r;
+}
+
+void arch_vcpu_to_user(struct trap_frame *tf)
+{
 	tf->trap_entry = (uint64_t)trap_entry_full;
 }
 
-void arch_vcpu_from_user(struct trap_frame *tf, const uint64_t host[2])
+void arch_vcpu_from_user(struct trap_frame *tf)
 {
-	tf->regs[REG_TP] = host[0];
-	tf->regs[REG_GP] = host[1];
 	tf->trap_entry = (uint64_t)trap_entry;
 }

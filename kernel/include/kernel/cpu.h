@@ -65,7 +65,8 @@ struct cpu {
 	 * hart drops the thread and its task when it next schedules.
 	 */
 	struct thread *zombie;
-	struct task *zombie_task;
+	struct task *zombie_task;  /* its own task */
+	struct task *zombie_space; /* the task whose space it runs in (a vCPU's user task) */
 	/* In sched_hold's wait, lock released: `running`'s registers are all in its frame. */
 	bool waiting;
 	/* An IPI is on its way and not yet taken. */

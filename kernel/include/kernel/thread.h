@@ -76,10 +76,14 @@ struct thread {
 	/* vCPU mode (kernel/vcpu.c). */
 	struct vireo_vcpu_state *vcpu; /* kernel view of its state area; NULL: not a vCPU */
 	uintptr_t vcpu_user;           /* the area's address in its task */
-	struct task *vcpu_task;        /* in virtual user mode: the task it runs in (ref held) */
-	struct task *vcpu_resume_task; /* vcpu_resume under way: the user task (ref held) */
+	/*
+	 * In virtual user mode: the task it runs in. Its user registers are
+	 * then in the state area, not in regs.
+	 */
+	struct task *vcpu_task;
+	struct task *vcpu_resume_task; /* vcpu_resume under way: the user task */
+	struct task *vcpu_cached_task; /* the last user task: holds the reference for both */
 	bool vcpu_resuming;            /* vcpu_resume under way: load the state area on the way out */
-	uint64_t vcpu_host[2];         /* its own tp and gp while in virtual user mode */
 
 	/* Last: the hot fields above stay within reach of 12-bit offsets. */
 	struct fpu_state fpu;          /* FP registers while not loaded (arch/fpu.h) */

@@ -44,6 +44,9 @@ must_check bool vcpu_before_user(struct thread *t);
 /* A trap of t in virtual user mode: an event for its guest kernel. */
 void vcpu_user_trap(struct thread *t);
 
+/* Leave the kernel to t, a vCPU: in virtual user mode its registers come from the state area. */
+noreturn_fn void vcpu_return_to_user(struct thread *t);
+
 /* A dying vCPU thread lets go of its user task. */
 void vcpu_thread_gone(struct thread *t);
 
@@ -55,9 +58,14 @@ uintptr_t arch_frame_sp(const struct trap_frame *tf);
 uintptr_t arch_vcpu_regs_sp(const struct vireo_vcpu_regs *r);
 uint64_t arch_frame_cause(const struct trap_frame *tf);
 uint64_t arch_frame_tval(const struct trap_frame *tf);
-/* Into virtual user mode: keep the thread's own tp and gp, every trap saves all. */
-void arch_vcpu_to_user(struct trap_frame *tf, uint64_t host[2]);
-/* Back: its own tp and gp again, system calls are system calls. */
-void arch_vcpu_from_user(struct trap_frame *tf, const uint64_t host[2]);
+/* The frame learns where its thread's state-area registers are (enable). */
+void arch_vcpu_frame_init(struct trap_frame *tf, struct vireo_vcpu_regs *r);
+/*
+ * Into virtual user mode: every trap saves all registers into the state
+ * area; the frame keeps the guest kernel's registers (tp and gp too) for
+ * the next event. Back: system calls are system calls again.
+ */
+void arch_vcpu_to_user(struct trap_frame *tf);
+void arch_vcpu_from_user(struct trap_frame *tf);
 
 #endif

@@ -23,7 +23,7 @@ struct trap_frame {
 	uint64_t kernel_sp;
 	uint64_t kernel_tp;
 	uint64_t trap_entry; /* stvec while it runs: trap_entry, or trap_entry_full */
-	uint64_t unused;     /* keeps the size a multiple of 16 (kernel traps push frames) */
+	uint64_t vcpu_regs;  /* a vCPU's state-area registers (kernel address), or 0 */
 };
 
 _Static_assert(sizeof(struct trap_frame) % 16 == 0, "trap frames keep sp 16-byte aligned");
@@ -79,6 +79,12 @@ noreturn_fn void arch_return_to_user(struct trap_frame *tf);
  * system call on this hart, so sstatus and the frame's kernel sp/tp are set.
  */
 noreturn_fn void arch_resume_fast(struct trap_frame *tf);
+
+/* A trap in virtual user mode (trap_entry_full): registers in the state area. */
+noreturn_fn void trap_vcpu_user(struct trap_frame *tf);
+
+/* Into virtual user mode with the state area's registers (regs: its kernel address). */
+noreturn_fn void arch_resume_vcpu_user(struct trap_frame *tf, void *regs);
 
 /* Called from trap_entry for traps taken in supervisor mode. */
 void trap_kernel(struct trap_frame *tf);
