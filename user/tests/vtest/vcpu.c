@@ -594,6 +594,14 @@ VTEST(vcpu_deleted_while_in_user_mode_on_another_hart)
 	EXPECT(vt_helper_task(&user));
 	EXPECT(start_guest(&t, spinner_guest, gone_entry));
 	EXPECT(VT_WAIT_UNTIL(spins_in_user > 1000, 500));
+	{
+		uintptr_t ip, sp;
+
+		/* Its registers are its guest's now (in the state area), not ex_regs'. */
+		EXPECT_ST(vireo_thread_ex_regs(t, 0x1000, ~0UL, &ip, &sp), VIREO_E_BUSY);
+	}
+	spins = spins_in_user;
+	EXPECT(VT_WAIT_UNTIL(spins_in_user > spins + 1000, 500)); /* and it runs on */
 	EXPECT_ST(vireo_kobject_delete(t), VIREO_OK);
 	spins = spins_in_user;
 	vt_sleep_us(2000);
