@@ -3,6 +3,7 @@
 
 vireo_word_t fastpath_call_op = VIREO_IPC_CALL;
 vireo_word_t fastpath_reply_wait_op = VIREO_IPC_REPLY_WAIT;
+vireo_word_t fastpath_send_op = VIREO_IPC_SEND;
 
 static bool off_at_boot;
 
@@ -10,6 +11,7 @@ void fastpath_disable(void)
 {
 	fastpath_call_op = ~(vireo_word_t)0;
 	fastpath_reply_wait_op = ~(vireo_word_t)0;
+	fastpath_send_op = ~(vireo_word_t)0;
 }
 
 void fastpath_disable_for_good(void)
@@ -24,4 +26,5 @@ void fastpath_enable(void)
 		return;
 	fastpath_call_op = VIREO_IPC_CALL;
 	fastpath_reply_wait_op = VIREO_IPC_REPLY_WAIT;
+	fastpath_send_op = VIREO_IPC_SEND;
 }

@@ -325,14 +325,14 @@ static void idle(struct cpu *c)
 void sched_continue(struct thread *t)
 {
 	struct cpu *c = cpu_this();
-	int top = c->rq.top;
 
-	if (c->running != t || t->state != THREAD_READY || t->held || t->doomed || t->cpu != c ||
-	    !cpu_online(c) || c->zombie || (int)t->priority < top ||
-	    ((int)t->priority == top && c->slice_over))
+	if (!sched_may_continue(c, t) || (t->vcpu && !vcpu_before_user(t)))
 		return;
-	if (t->vcpu && !vcpu_before_user(t))
-		return;
+	sched_leave_to(c, t);
+}
+
+noreturn_fn void sched_leave_to(struct cpu *c, struct thread *t)
+{
 	if (c->active_vm != sched_space(t)) {
 		vmspace_activate(sched_space(t));
 		c->active_vm = sched_space(t);

@@ -21,8 +21,6 @@
 /* What an event clears: it enters the guest kernel with interrupts off. */
 #define KERNEL_MODE_CLEARS                                                              \
 	(VIREO_VCPU_IRQ | VIREO_VCPU_PAGE_FAULTS | VIREO_VCPU_EXCEPTIONS | VIREO_VCPU_USER_MODE)
-/* Virtual user mode always takes events: the guest kernel must see every one. */
-#define USER_MODE_SETS (VIREO_VCPU_IRQ | VIREO_VCPU_PAGE_FAULTS | VIREO_VCPU_EXCEPTIONS)
 
 static uint32_t state_of(const struct vireo_vcpu_state *v)
 {
@@ -190,13 +188,16 @@ static void enter(struct thread *t, uint64_t cause, uint64_t tval)
 {
 	struct vireo_vcpu_state *v = t->vcpu;
 	bool from_user = t->vcpu_task != 0;
+	uint32_t state;
 
 	if (!from_user)
 		arch_vcpu_save(&t->regs, &v->r);
+	state = state_of(v);
+
 	v->r.cause = cause;
 	v->r.tval = tval;
-	v->saved_state = state_of(v);
-	__atomic_store_n(&v->state, v->saved_state & ~KERNEL_MODE_CLEARS, __ATOMIC_RELAXED);
+	v->saved_state = state;
+	__atomic_store_n(&v->state, state & ~KERNEL_MODE_CLEARS, __ATOMIC_RELAXED);
 	if (from_user)
 		leave_user(t);
 	/* From its own kernel mode it runs on below the interrupted sp (no red zone). */
@@ -232,7 +233,7 @@ static bool finish_resume(struct thread *t)
 {
 	struct vireo_vcpu_state *v = t->vcpu;
 	struct task *task = t->vcpu_resume_task;
-	uint32_t state = v->saved_state | (task ? USER_MODE_SETS : 0);
+	uint32_t state = v->saved_state | (task ? VCPU_USER_MODE_SETS : 0);
 
 	t->vcpu_resuming = false;
 	t->vcpu_resume_task = 0;
@@ -310,8 +311,8 @@ bool vcpu_quick_resume(struct thread *t)
 	vireo_tag_t tag = regs[REG_A1];
 	struct msg m = { tag, 0, &t->regs.regs[REG_A4], t->utcb };
 
-	/* Exactly Thread.vcpu_resume on itself, one word, no items, with WRITE. */
-	if (regs[REG_A2] != VIREO_IPC_CALL || !s || s->obj != &t->obj ||
+	/* Exactly Thread.vcpu_resume on itself (sent or called), one word, no items, with WRITE. */
+	if ((regs[REG_A2] != VIREO_IPC_CALL && regs[REG_A2] != VIREO_IPC_SEND) || !s || s->obj != &t->obj ||
 	    !(s->rights & VIREO_CAP_WRITE) || vireo_tag_label(tag) != VIREO_PROTO_THREAD ||
 	    vireo_tag_words(tag) != 1 || vireo_tag_items(tag) != 0 ||
 	    regs[REG_A4] != VIREO_THREAD_VCPU_RESUME)
@@ -323,6 +324,9 @@ bool vcpu_quick_resume(struct thread *t)
 void vcpu_user_trap(struct thread *t)
 {
 	enter(t, arch_frame_cause(&t->regs), arch_frame_tval(&t->regs));
+	/* Into its own kernel mode, interrupts off: nothing to deliver, just go if it may. */
+	if (sched_may_continue(cpu_this(), t))
+		sched_leave_to(cpu_this(), t);
 }
 
 noreturn_fn void vcpu_return_to_user(struct thread *t)

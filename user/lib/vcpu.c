@@ -15,10 +15,13 @@ enum vireo_status vireo_thread_vcpu_enable(vireo_cap_t thread, uintptr_t area)
 	return vireo_invoke(thread, VIREO_PROTO_THREAD, 2);
 }
 
+/* Sent, not called: on success it does not return (the kernel's fast path takes sends). */
 enum vireo_status vireo_thread_vcpu_resume(vireo_cap_t self)
 {
 	vireo_utcb()->mr[0] = VIREO_THREAD_VCPU_RESUME;
-	return vireo_invoke(self, VIREO_PROTO_THREAD, 1);
+	return vireo_syscall(self, vireo_tag(VIREO_PROTO_THREAD, 1, 0), VIREO_IPC_SEND,
+			     vireo_timeouts(VIREO_TIMEOUT_NEVER, 0))
+		.status;
 }
 
 enum vireo_status vireo_thread_vcpu_resume_map(vireo_cap_t self, vireo_fpage_t src, uintptr_t dst)

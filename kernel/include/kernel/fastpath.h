@@ -18,6 +18,7 @@
 #include <kernel/sched.h>
 #include <kernel/task.h>
 #include <kernel/thread.h>
+#include <kernel/vcpu.h>
 #include <vireo/syscall.h>
 
 /* Turn the fast path off for a while (the debugger's IPC tracing) and on again. */
@@ -27,7 +28,7 @@ void fastpath_enable(void);
 void fastpath_disable_for_good(void);
 
 /* The operations taken fast; fastpath_disable() sets them to values no call has. */
-extern vireo_word_t fastpath_call_op, fastpath_reply_wait_op;
+extern vireo_word_t fastpath_call_op, fastpath_reply_wait_op, fastpath_send_op;
 
 /* The message is at most four words, no items, no flags. */
 static inline bool fastpath_simple_tag(vireo_tag_t tag)
@@ -185,6 +186,57 @@ static inline struct thread *fastpath_reply_wait(struct cpu *cpu, struct thread 
 	return c;
 }
 
+/* The capability slot for sel in t's space, or NULL (the lookup of cspace.h, inline). */
+static inline struct cap_slot *fastpath_slot(const struct thread *t, vireo_cap_t sel)
+{
+	struct cap_slot *l2;
+
+	if (sel >= CSPACE_MAX_SELECTORS)
+		return 0;
+	l2 = t->cspace_l1[sel >> CSPACE_L2_BITS];
+	return l2 ? &l2[sel & (CSPACE_L2_SLOTS - 1)] : 0;
+}
+
+/*
+ * A vCPU's vcpu_resume into virtual user mode, sent (it does not return)
+ * to its own thread capability, when nothing waits for it and its user
+ * task is the one it resumed into last: set up here; the general path's
+ * exit only loads the state area's registers (vcpu_fast_resumed). Anything
+ * else, every error included, is the general path's.
+ */
+static inline void fastpath_vcpu_resume(struct cpu *c, struct thread *t)
+{
+	const uint64_t *r = t->regs.regs;
+	struct vireo_vcpu_state *v = t->vcpu;
+	struct task *task = t->vcpu_cached_task;
+	struct cap_slot *s;
+	uint32_t state;
+
+	if (unlikely(!v || !task || r[REG_A1] != vireo_tag(VIREO_PROTO_THREAD, 1, 0) ||
+		     r[REG_A4] != VIREO_THREAD_VCPU_RESUME))
+		return;
+	s = fastpath_slot(t, r[REG_A0]);
+	if (unlikely(!s || s->obj != &t->obj || !(s->rights & VIREO_CAP_WRITE)))
+		return;
+	/* The guest may write its area at any time: each field is read once. */
+	state = __atomic_load_n(&v->saved_state, __ATOMIC_RELAXED);
+	s = fastpath_slot(t, __atomic_load_n(&v->user_task, __ATOMIC_RELAXED));
+	if (unlikely(!(state & VIREO_VCPU_USER_MODE) || !s || s->obj != &task->obj ||
+		     !(s->rights & VIREO_CAP_WRITE) || t->irq_head || t->sendq_head))
+		return;
+	/* Point of no return. */
+	__atomic_store_n(&v->state, state | VCPU_USER_MODE_SETS, __ATOMIC_RELAXED);
+	if (v->sticky)
+		__atomic_fetch_and(&v->sticky, ~VIREO_VCPU_STICKY_PENDING, __ATOMIC_RELAXED);
+	arch_vcpu_enter_user_mode(&t->regs);
+	t->vcpu_task = task;
+	if (c->active_vm != &task->vm) {
+		vmspace_activate(&task->vm);
+		c->active_vm = &task->vm;
+	}
+	t->vcpu_fast_resumed = true;
+}
+
 /* Try the system call in t's registers; the thread to resume, or NULL for the general path. */
 static inline struct thread *fastpath_syscall(struct cpu *c, struct thread *t)
 {
@@ -194,6 +246,8 @@ static inline struct thread *fastpath_syscall(struct cpu *c, struct thread *t)
 		return fastpath_call(c, t);
 	if (op == fastpath_reply_wait_op)
 		return fastpath_reply_wait(c, t);
+	if (op == fastpath_send_op)
+		fastpath_vcpu_resume(c, t);
 	return 0;
 }
 

@@ -135,6 +135,19 @@ static inline void sched_fast_switch(struct cpu *c, struct thread *next)
  */
 void sched_continue(struct thread *t);
 
+/* Whether t, running on c, simply goes on (sched_continue's test). */
+static inline bool sched_may_continue(const struct cpu *c, const struct thread *t)
+{
+	int top = c->rq.top;
+
+	return c->running == t && t->state == THREAD_READY && !t->held && !t->doomed &&
+	       t->cpu == c && cpu_online(c) && !c->zombie &&
+	       ((int)t->priority > top || ((int)t->priority == top && !c->slice_over));
+}
+
+/* Switch to t's address space and leave the kernel to it (t may go on: see above). */
+noreturn_fn void sched_leave_to(struct cpu *c, struct thread *t);
+
 /* Leave the kernel: return to the best READY thread, idling until there is one. */
 noreturn_fn void sched_exit(void);
 

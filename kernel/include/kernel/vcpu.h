@@ -9,6 +9,7 @@
 #define KERNEL_VCPU_H
 
 #include <arch/trap.h>
+#include <arch/vcpu.h>
 #include <kernel/compiler.h>
 #include <kernel/thread.h>
 #include <vireo/vcpu.h>
@@ -50,14 +51,12 @@ noreturn_fn void vcpu_return_to_user(struct thread *t);
 /* A dying vCPU thread lets go of its user task. */
 void vcpu_thread_gone(struct thread *t);
 
-/* Architecture: the frame to r and back, and the entry of an event. */
+/*
+ * Architecture: the frame to r and back (arch/vcpu.h has the small inline
+ * ones: an event's entry, sp, cause and tval of a frame, user mode on/off).
+ */
 void arch_vcpu_save(const struct trap_frame *tf, struct vireo_vcpu_regs *r);
 void arch_vcpu_load(struct trap_frame *tf, const struct vireo_vcpu_regs *r);
-void arch_vcpu_enter(struct trap_frame *tf, uintptr_t ip, uintptr_t sp, uintptr_t arg);
-uintptr_t arch_frame_sp(const struct trap_frame *tf);
-uintptr_t arch_vcpu_regs_sp(const struct vireo_vcpu_regs *r);
-uint64_t arch_frame_cause(const struct trap_frame *tf);
-uint64_t arch_frame_tval(const struct trap_frame *tf);
 /* The frame learns where its thread's state-area registers are (enable). */
 void arch_vcpu_frame_init(struct trap_frame *tf, struct vireo_vcpu_regs *r);
 /*
@@ -65,7 +64,12 @@ void arch_vcpu_frame_init(struct trap_frame *tf, struct vireo_vcpu_regs *r);
  * area; the frame keeps the guest kernel's registers (tp and gp too) for
  * the next event. Back: system calls are system calls again.
  */
-void arch_vcpu_to_user(struct trap_frame *tf);
-void arch_vcpu_from_user(struct trap_frame *tf);
+static inline void arch_vcpu_to_user(struct trap_frame *tf)
+{
+	arch_vcpu_enter_user_mode(tf);
+}
+
+/* Virtual user mode always takes events: the guest kernel must see every one. */
+#define VCPU_USER_MODE_SETS (VIREO_VCPU_IRQ | VIREO_VCPU_PAGE_FAULTS | VIREO_VCPU_EXCEPTIONS)
 
 #endif

@@ -1,0 +1,51 @@
+/* riscv64 vCPU helpers the fast path inlines (see kernel/vcpu.h). */
+#ifndef ARCH_VCPU_H
+#define ARCH_VCPU_H
+
+#include <arch/trap.h>
+#include <vireo/vcpu.h>
+
+extern char trap_entry[], trap_entry_full[];
+
+/* In virtual user mode every trap takes the full save into the state area. */
+static inline void arch_vcpu_enter_user_mode(struct trap_frame *tf)
+{
+	tf->trap_entry = (uint64_t)(uintptr_t)trap_entry_full;
+}
+
+/* Back in the guest kernel: system calls are system calls again. */
+static inline void arch_vcpu_from_user(struct trap_frame *tf)
+{
+	tf->trap_entry = (uint64_t)(uintptr_t)trap_entry;
+}
+
+/* Start the frame at ip with sp and one argument (an event's entry). */
+static inline void arch_vcpu_enter(struct trap_frame *tf, uintptr_t ip, uintptr_t sp,
+				   uintptr_t arg)
+{
+	tf->sepc = ip;
+	tf->regs[REG_SP] = sp;
+	tf->regs[REG_A0] = arg;
+}
+
+static inline uintptr_t arch_frame_sp(const struct trap_frame *tf)
+{
+	return tf->regs[REG_SP];
+}
+
+static inline uint64_t arch_frame_cause(const struct trap_frame *tf)
+{
+	return tf->scause;
+}
+
+static inline uint64_t arch_frame_tval(const struct trap_frame *tf)
+{
+	return tf->stval;
+}
+
+static inline uintptr_t arch_vcpu_regs_sp(const struct vireo_vcpu_regs *r)
+{
+	return r->x[REG_SP];
+}
+
+#endif
