@@ -179,30 +179,39 @@ static void leave_user(struct thread *t)
 	drop_dead_cache(t);
 }
 
-/*
- * Save the interrupted registers and enter the guest kernel's entry point.
- * From virtual user mode they are in the state area already (the trap put
- * them there), and regs still holds the guest kernel's own.
- */
-static void enter(struct thread *t, uint64_t cause, uint64_t tval)
+/* The guest kernel takes over: interrupts off, the state before in saved_state. */
+static inline void to_kernel_mode(struct vireo_vcpu_state *v)
 {
-	struct vireo_vcpu_state *v = t->vcpu;
-	bool from_user = t->vcpu_task != 0;
-	uint32_t state;
+	uint32_t state = state_of(v);
 
-	if (!from_user)
-		arch_vcpu_save(&t->regs, &v->r);
-	state = state_of(v);
-
-	v->r.cause = cause;
-	v->r.tval = tval;
 	v->saved_state = state;
 	__atomic_store_n(&v->state, state & ~KERNEL_MODE_CLEARS, __ATOMIC_RELAXED);
-	if (from_user)
+}
+
+/*
+ * Enter the guest kernel's entry point for an event. From virtual user
+ * mode the interrupted registers, cause and tval are in the state area
+ * already (the trap put them there), and regs still holds the guest
+ * kernel's own; from its own kernel mode they are saved here, and it runs
+ * on below the interrupted sp (no red zone).
+ */
+static inline void enter(struct thread *t, uint64_t cause, uint64_t tval)
+{
+	struct vireo_vcpu_state *v = t->vcpu;
+
+	if (t->vcpu_task) {
+		v->r.cause = cause;
+		v->r.tval = tval;
+		to_kernel_mode(v);
 		leave_user(t);
-	/* From its own kernel mode it runs on below the interrupted sp (no red zone). */
-	arch_vcpu_enter(&t->regs, v->entry_ip, from_user ? v->entry_sp : arch_frame_sp(&t->regs),
-			t->vcpu_user);
+		arch_vcpu_enter(&t->regs, v->entry_ip, v->entry_sp, t->vcpu_user);
+		return;
+	}
+	arch_vcpu_save(&t->regs, &v->r);
+	v->r.cause = cause;
+	v->r.tval = tval;
+	to_kernel_mode(v);
+	arch_vcpu_enter(&t->regs, v->entry_ip, arch_frame_sp(&t->regs), t->vcpu_user);
 }
 
 /* Receive what waits (zero timeout) into the ipc fields and the UTCB. */
@@ -323,10 +332,23 @@ bool vcpu_quick_resume(struct thread *t)
 
 void vcpu_user_trap(struct thread *t)
 {
-	enter(t, arch_frame_cause(&t->regs), arch_frame_tval(&t->regs));
+	struct vireo_vcpu_state *v = t->vcpu;
+	struct cpu *c = cpu_this();
+	const struct vmspace *vm;
+
+	/* r, cause and tval are in the state area already (trap_entry_full). */
+	to_kernel_mode(v);
+	leave_user(t);
+	arch_vcpu_enter(&t->regs, v->entry_ip, v->entry_sp, t->vcpu_user);
 	/* Into its own kernel mode, interrupts off: nothing to deliver, just go if it may. */
-	if (sched_may_continue(cpu_this(), t))
-		sched_leave_to(cpu_this(), t);
+	if (!sched_may_continue(c, t))
+		return;
+	vm = &t->task->vm;
+	if (c->active_vm != vm) {
+		vmspace_activate(vm);
+		c->active_vm = vm;
+	}
+	arch_return_to_user(&t->regs);
 }
 
 noreturn_fn void vcpu_return_to_user(struct thread *t)

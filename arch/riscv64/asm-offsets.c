@@ -24,6 +24,8 @@ void asm_offsets(void)
 	DEFINE(TF_KERNEL_TP, offsetof(struct trap_frame, kernel_tp));
 	DEFINE(TF_TRAP_ENTRY, offsetof(struct trap_frame, trap_entry));
 	DEFINE(TF_VCPU_REGS, offsetof(struct trap_frame, vcpu_regs));
+	DEFINE(THREAD_VCPU_FAST_RESUMED_FROM_REGS,
+	       offsetof(struct thread, vcpu_fast_resumed) - offsetof(struct thread, regs));
 	DEFINE(VR_X, offsetof(struct vireo_vcpu_regs, x));
 	DEFINE(VR_PC, offsetof(struct vireo_vcpu_regs, pc));
 	DEFINE(VR_CAUSE, offsetof(struct vireo_vcpu_regs, cause));

@@ -200,16 +200,26 @@ syscall_locked:
 	addi	sp, sp, 16
 	j	arch_resume_fast
 syscall_general:
+	/* The fast path set up a vcpu_resume (kernel/fastpath.h): straight out. */
+	lbu	t0, THREAD_VCPU_FAST_RESUMED_FROM_REGS(a1)
+	bnez	t0, vcpu_fast_resume
 	mv	a0, a1
 	call	trap_syscall		/* the general path; does not return */
 	j	boot_fail
+vcpu_fast_resume:
+	sb	zero, THREAD_VCPU_FAST_RESUMED_FROM_REGS(a1)
+	mv	a0, a1
+	ld	a1, TF_VCPU_REGS(a0)
+	j	arch_resume_vcpu_user
 
 /*
  * The vector while a vCPU thread runs in virtual user mode (kernel/vcpu.c).
- * Every trap there is its guest kernel's business, so the registers go
- * straight into the state area's r (the frame's vcpu_regs: a kernel
- * pointer; kernel sp and tp still come from the frame, never from memory
- * the task can write). The ecall is not a system call: nothing is skipped.
+ * Every trap there is its guest kernel's business, so the registers, pc,
+ * cause and tval go straight into the state area's r (the frame's
+ * vcpu_regs: a kernel pointer; kernel sp and tp still come from the frame,
+ * never from memory the task can write). The kernel decides on the copy
+ * of scause in the frame. The ecall is not a system call: nothing is
+ * skipped.
  */
 	.balign 4
 	.globl trap_entry_full
@@ -233,7 +243,6 @@ trap_entry_full:
 	sd	t1, TF_SCAUSE(sp)
 	csrr	t1, stval
 	sd	t1, VR_TVAL(t0)
-	sd	t1, TF_STVAL(sp)
 	mv	a0, sp
 	ld	tp, TF_KERNEL_TP(sp)
 	ld	sp, TF_KERNEL_SP(sp)

@@ -203,10 +203,6 @@ noreturn_fn void trap_syscall(struct trap_frame *tf)
 		sched_exit();
 	if (t->vcpu) {
 		/* A guest kernel's hot loop: resume, event, resume. */
-		if (t->vcpu_fast_resumed) {
-			t->vcpu_fast_resumed = false;
-			vcpu_return_to_user(t);
-		}
 		if (!vcpu_quick_resume(t))
 			syscall(t);
 		sched_continue(t);

@@ -15,12 +15,17 @@ enum vireo_status vireo_thread_vcpu_enable(vireo_cap_t thread, uintptr_t area)
 	return vireo_invoke(thread, VIREO_PROTO_THREAD, 2);
 }
 
-/* Sent, not called: on success it does not return (the kernel's fast path takes sends). */
+/*
+ * Sent, not called: on success it does not return (the kernel's fast path
+ * takes sends). Its one word travels in a register: the UTCB is the
+ * guest's, and untouched.
+ */
 enum vireo_status vireo_thread_vcpu_resume(vireo_cap_t self)
 {
-	vireo_utcb()->mr[0] = VIREO_THREAD_VCPU_RESUME;
-	return vireo_syscall(self, vireo_tag(VIREO_PROTO_THREAD, 1, 0), VIREO_IPC_SEND,
-			     vireo_timeouts(VIREO_TIMEOUT_NEVER, 0))
+	vireo_word_t mr[4] = { VIREO_THREAD_VCPU_RESUME };
+
+	return vireo_syscall_regs(self, vireo_tag(VIREO_PROTO_THREAD, 1, 0), VIREO_IPC_SEND,
+				  vireo_timeouts(VIREO_TIMEOUT_NEVER, 0), mr)
 		.status;
 }
 

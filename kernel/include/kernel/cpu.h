@@ -48,7 +48,6 @@ struct cpu {
 	struct thread *running;
 	/* The address space in this hart's satp; NULL: the kernel's own. */
 	const struct vmspace *active_vm;
-	struct run_queue rq;
 
 	/* Timers armed on this CPU, by deadline; the compare register holds the first. */
 	struct timer *timers;
@@ -77,6 +76,9 @@ struct cpu {
 	 * (smp_relax). Atomic accesses only.
 	 */
 	bool flush_pending;
+
+	/* Last: 2 KiB of queue heads would push the fields above out of 12-bit offsets. */
+	struct run_queue rq;
 };
 
 extern struct cpu cpus[CPU_MAX];

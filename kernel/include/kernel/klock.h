@@ -32,8 +32,8 @@ static inline void cpu_relax(void)
 /* The lock is busy: wait for `ticket` (kernel/smp.c). */
 void klock_wait(uint32_t ticket);
 
-/* Wait for this hart's turn. */
-static inline void klock_acquire(void)
+/* Wait for this hart's turn (inline on every kernel entry). */
+static inline __attribute__((always_inline)) void klock_acquire(void)
 {
 	uint32_t ticket = __atomic_fetch_add(&klock.next, 1, __ATOMIC_RELAXED);
 

@@ -84,7 +84,7 @@ struct thread {
 	struct task *vcpu_resume_task; /* vcpu_resume under way: the user task */
 	struct task *vcpu_cached_task; /* the last user task: holds the reference for both */
 	bool vcpu_resuming;            /* vcpu_resume under way: load the state area on the way out */
-	bool vcpu_fast_resumed;        /* the fast path did a vcpu_resume: just leave (trap_syscall) */
+	bool vcpu_fast_resumed;        /* the fast path did a vcpu_resume: the entry code just leaves */
 
 	/* Last: the hot fields above stay within reach of 12-bit offsets. */
 	struct fpu_state fpu;          /* FP registers while not loaded (arch/fpu.h) */

@@ -53,7 +53,7 @@ void vcpu_thread_gone(struct thread *t);
 
 /*
  * Architecture: the frame to r and back (arch/vcpu.h has the small inline
- * ones: an event's entry, sp, cause and tval of a frame, user mode on/off).
+ * ones: an event's entry, a frame's sp, user mode on/off).
  */
 void arch_vcpu_save(const struct trap_frame *tf, struct vireo_vcpu_regs *r);
 void arch_vcpu_load(struct trap_frame *tf, const struct vireo_vcpu_regs *r);

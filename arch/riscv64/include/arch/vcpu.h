@@ -33,16 +33,6 @@ static inline uintptr_t arch_frame_sp(const struct trap_frame *tf)
 	return tf->regs[REG_SP];
 }
 
-static inline uint64_t arch_frame_cause(const struct trap_frame *tf)
-{
-	return tf->scause;
-}
-
-static inline uint64_t arch_frame_tval(const struct trap_frame *tf)
-{
-	return tf->stval;
-}
-
 static inline uintptr_t arch_vcpu_regs_sp(const struct vireo_vcpu_regs *r)
 {
 	return r->x[REG_SP];
