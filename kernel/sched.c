@@ -141,6 +141,7 @@ void sched_drop(struct thread *t)
 	 * stay allocated. The hart drops both references in reap().
 	 */
 	check(!c->zombie);
+	cpu_this()->zombies_made |= 1UL << cpu_val(c->id);
 	c->zombie = t;
 	c->zombie_task = t->task; /* its state area, if a vCPU, is in its task's memory */
 	c->zombie_space = sched_space_task(t);
@@ -158,7 +159,7 @@ static void reap(struct cpu *c)
 		return;
 	if (c->running == z)
 		sched_set_running(c, 0);
-	c->zombie = 0;
+	__atomic_store_n(&c->zombie, 0, __ATOMIC_RELEASE); /* sched_wait_reaped reads it */
 	kobject_put(&z->obj);
 	kobject_put(&c->zombie_task->obj);
 	kobject_put(&c->zombie_space->obj);
@@ -187,26 +188,65 @@ static struct cpu *live_elsewhere(const struct thread *t)
 	return c && c != cpu_this() && !c->waiting && c->zombie != t ? c : 0;
 }
 
+/*
+ * Wait, with the kernel lock released, until done(c, arg) holds for c.
+ * Meanwhile this hart counts as waiting: its running thread's registers
+ * are all home (the FP ones saved too), so others may treat it as stopped.
+ */
+static void wait_for(struct cpu *c, bool (*done)(struct cpu *c, const void *arg),
+		     const void *arg)
+{
+	struct cpu *self = cpu_this();
+
+	if (self->running)
+		arch_fpu_switch(&self->running->fpu);
+	__atomic_store_n(&self->waiting, true, __ATOMIC_RELEASE);
+	klock_release();
+	while (!done(c, arg))
+		smp_relax();
+	klock_acquire();
+	__atomic_store_n(&self->waiting, false, __ATOMIC_RELAXED);
+}
+
+/* c's hart no longer runs t in user mode (no lock: atomic reads). */
+static bool left_thread(struct cpu *c, const void *t)
+{
+	return __atomic_load_n(&c->running, __ATOMIC_ACQUIRE) != t ||
+	       __atomic_load_n(&c->waiting, __ATOMIC_ACQUIRE);
+}
+
 void sched_hold(struct thread *t)
 {
-	struct cpu *self = cpu_this(), *c;
+	struct cpu *c;
 
 	kobject_get(&t->obj);
 	t->held++;
 	while ((c = live_elsewhere(t))) {
 		/* Its hart drops it at its next kernel entry (pick() skips held threads). */
 		smp_kick(c);
-		/* Waiting means all of the running thread's registers are home: the FP ones too. */
-		arch_fpu_switch(&self->running->fpu);
-		__atomic_store_n(&self->waiting, true, __ATOMIC_RELEASE);
-		klock_release();
-		while (__atomic_load_n(&c->running, __ATOMIC_ACQUIRE) == t &&
-		       !__atomic_load_n(&c->waiting, __ATOMIC_ACQUIRE))
-			smp_relax();
-		klock_acquire();
-		__atomic_store_n(&self->waiting, false, __ATOMIC_RELAXED);
+		wait_for(c, left_thread, t);
 	}
 	sched_remove(t);
+}
+
+/* c's hart has dropped the thread deleted under it. */
+static bool reaped(struct cpu *c, const void *unused)
+{
+	(void)unused;
+	return !__atomic_load_n(&c->zombie, __ATOMIC_ACQUIRE);
+}
+
+void sched_wait_reaped(void)
+{
+	struct cpu *self = cpu_this();
+
+	while (self->zombies_made) {
+		struct cpu *c = &cpus[low_bit64(self->zombies_made)];
+
+		self->zombies_made &= self->zombies_made - 1;
+		if (c->zombie)
+			wait_for(c, reaped, 0);
+	}
 }
 
 void sched_unhold(struct thread *t)

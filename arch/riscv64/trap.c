@@ -205,10 +205,12 @@ noreturn_fn void trap_syscall(struct trap_frame *tf)
 		/* A guest kernel's hot loop: resume, event, resume. */
 		if (!vcpu_quick_resume(t))
 			syscall(t);
+		sched_wait_reaped();
 		sched_continue(t);
 		sched_exit();
 	}
 	syscall(t);
+	sched_wait_reaped();
 	sched_exit();
 }
 

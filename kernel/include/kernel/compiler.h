@@ -29,6 +29,12 @@ static inline unsigned high_bit64(unsigned long long x)
 	return n;
 }
 
+/* Index of the lowest set bit of x (x != 0). */
+static inline unsigned low_bit64(unsigned long long x)
+{
+	return high_bit64(x & -x);
+}
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Round up/down to a power-of-two alignment. */

@@ -64,6 +64,7 @@ struct cpu {
 	 * hart drops the thread and its task when it next schedules.
 	 */
 	struct thread *zombie;
+	uint64_t zombies_made;     /* CPUs whose running thread this hart's current call deleted */
 	struct task *zombie_task;  /* its own task */
 	struct task *zombie_space; /* the task whose space it runs in (a vCPU's user task) */
 	/* In sched_hold's wait, lock released: `running`'s registers are all in its frame. */

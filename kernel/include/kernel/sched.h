@@ -73,6 +73,13 @@ struct cpu *sched_running_on(const struct thread *t);
 void sched_hold(struct thread *t);
 void sched_unhold(struct thread *t);
 
+/*
+ * At the end of a system call that deleted threads other harts were
+ * running: wait until those harts have left them, so that the deletion is
+ * complete when the call returns (the kernel lock is released meanwhile).
+ */
+void sched_wait_reaped(void);
+
 /* An address space is being destroyed: make sure no hart uses it any more. */
 void sched_vm_gone(const struct vmspace *vm);
 

@@ -23,6 +23,7 @@ struct guest {
 	volatile int triggered;
 	volatile unsigned sticky_seen;
 	volatile unsigned resume_failed;
+	volatile unsigned nested_on_stack; /* kernel-mode events that ran below the interrupted sp */
 };
 
 static struct guest g;
@@ -64,6 +65,12 @@ static uint64_t register_loop(uint64_t n)
 /* An event from the guest's own kernel mode: note it, go back to what it interrupted. */
 static void __attribute__((noreturn)) count_entry(struct vireo_vcpu_state *v)
 {
+	uintptr_t sp;
+
+	__asm__ volatile("mv %0, sp" : "=r"(sp));
+	/* From its own kernel mode an event runs on the interrupted stack, just below. */
+	if (!(v->saved_state & VIREO_VCPU_USER_MODE) && sp < v->r.x[2] && v->r.x[2] - sp < 4096)
+		g.nested_on_stack++;
 	g.events++;
 	g.label = v->ipc.label;
 	g.cause = v->r.cause;
@@ -143,6 +150,7 @@ VTEST(vcpu_irq_event_enters_and_resume_restores_every_register)
 	g.stop = 1;
 	EXPECT(VT_WAIT_UNTIL(gone(t), 200));
 	EXPECT(g.bad == 0 && g.resume_failed == 0 && g.events == 50);
+	EXPECT(g.nested_on_stack == 50);
 	EXPECT_ST(vireo_kobject_delete(irq), VIREO_OK);
 	return true;
 }
