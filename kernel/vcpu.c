@@ -234,7 +234,6 @@ static void fetch_event(struct thread *t)
 	arch_vcpu_enter(&t->regs, ip, sp, t->vcpu_user);
 }
 
-static bool take_event(struct thread *t);
 static bool fetch_event_held(struct thread *t);
 
 /* Carry out a decoded vcpu_resume; false if an event it entered for deleted t. */
