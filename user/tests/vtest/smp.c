@@ -403,3 +403,72 @@ VTEST(smp_migrating_a_thread_in_ipc_keeps_it_whole)
 	EXPECT_ST(vireo_kobject_delete(gate), VIREO_OK);
 	return true;
 }
+
+struct churn {
+	unsigned cpu;
+	uintptr_t page;
+	volatile unsigned errors, rounds;
+	volatile int done;
+};
+
+#define CHURN_ROUNDS 150
+
+/*
+ * Objects made and destroyed on every CPU at once: a task with a mapping,
+ * a thread bound to it, a gate and a pending Irq on that thread, all
+ * deleted again (the task takes its thread with it).
+ */
+static void churn_worker(void *arg)
+{
+	struct churn *w = arg;
+	vireo_cap_t base = 3000 + w->cpu * 8, task = base, thread = base + 1, gate = base + 2,
+		    irq = base + 3;
+
+	for (unsigned i = 0; i < CHURN_ROUNDS; i++) {
+		unsigned bad = 0;
+
+		bad += vireo_factory_create_task(VIREO_SEL_FACTORY, task, 0, 0) != VIREO_OK;
+		bad += vireo_factory_create_thread(VIREO_SEL_FACTORY, thread) != VIREO_OK;
+		bad += vireo_thread_bind(thread, task, 0) != VIREO_OK;
+		bad += vireo_factory_create_gate(VIREO_SEL_FACTORY, gate, thread, 0x40) != VIREO_OK;
+		bad += vireo_factory_create_irq(VIREO_SEL_FACTORY, irq) != VIREO_OK;
+		bad += vireo_irq_bind(irq, thread, 0x80) != VIREO_OK;
+		bad += vireo_irq_op(irq, VIREO_IRQ_TRIGGER) != VIREO_OK;
+		bad += vireo_task_map(task, vireo_fpage_mem(w->page, 12, RW), 0x10000000UL) != VIREO_OK;
+		bad += vireo_kobject_delete(task) != VIREO_OK;
+		bad += vireo_kobject_delete(gate) != VIREO_OK;
+		bad += vireo_kobject_delete(irq) != VIREO_OK;
+		w->errors += bad;
+		w->rounds++;
+	}
+	w->done = 1;
+}
+
+VTEST(smp_objects_made_and_destroyed_on_every_cpu_at_once)
+{
+	static struct churn w[8];
+	vireo_cap_t t[8];
+	uint64_t limit, before, after;
+
+	EXPECT(ncpus() >= 2 && ncpus() <= 8);
+	vt_sels_ready(8);
+	for (unsigned c = 0; c < ncpus(); c++) {
+		w[c] = (struct churn){ .cpu = c, .page = vt_pages(0) };
+		EXPECT(w[c].page);
+		/* The selectors' tables exist before the quota is read: they stay. */
+		EXPECT_ST(vireo_factory_create_irq(VIREO_SEL_FACTORY, 3000 + c * 8 + 3), VIREO_OK);
+		EXPECT_ST(vireo_kobject_delete(3000 + c * 8 + 3), VIREO_OK);
+	}
+	EXPECT_ST(vireo_factory_quota(VIREO_SEL_FACTORY, &limit, &before), VIREO_OK);
+	for (unsigned c = 0; c < ncpus(); c++)
+		EXPECT(vt_thread_on(&t[c], churn_worker, &w[c], c, VT_PRIORITY - 1));
+	for (unsigned c = 0; c < ncpus(); c++)
+		EXPECT(VT_WAIT_UNTIL(w[c].done, 5000));
+	for (unsigned c = 0; c < ncpus(); c++) {
+		EXPECT(w[c].rounds == CHURN_ROUNDS && w[c].errors == 0);
+		EXPECT(VT_WAIT_UNTIL(gone(t[c]), 200));
+	}
+	EXPECT_ST(vireo_factory_quota(VIREO_SEL_FACTORY, &limit, &after), VIREO_OK);
+	EXPECT(after == before); /* every object, table and node came back */
+	return true;
+}
