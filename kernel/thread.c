@@ -129,6 +129,12 @@ static enum vireo_status thread_control(struct thread *t, struct thread *caller,
 		return VIREO_E_ARG;
 	if ((which & VIREO_THREAD_CTL_PRIORITY) && msg_word(m, 4) > 255)
 		return VIREO_E_ARG;
+	/*
+	 * No thread raises another above itself: a thread capability is not
+	 * the authority over CPU time (the Scheduler is: run_thread).
+	 */
+	if ((which & VIREO_THREAD_CTL_PRIORITY) && msg_word(m, 4) > caller->priority)
+		return VIREO_E_RIGHTS;
 	if (which & VIREO_THREAD_CTL_PAGER)
 		st = lookup_handler(caller, msg_word(m, 2), &pager);
 	if (st == VIREO_OK && (which & VIREO_THREAD_CTL_EXC_HANDLER))

@@ -196,7 +196,7 @@ static bool irq_latency(void)
 	irq_cap = next_sel++;
 	if (vireo_factory_create_thread(VIREO_SEL_FACTORY, thread) != VIREO_OK ||
 	    vireo_thread_bind(thread, VIREO_SEL_TASK, utcb) != VIREO_OK ||
-	    vireo_thread_control(thread, VIREO_THREAD_CTL_PRIORITY, 0, 0, 20) != VIREO_OK ||
+	    vireo_sched_run_thread(VIREO_SEL_SCHEDULER, thread, 0, 20, 0) != VIREO_OK ||
 	    vireo_factory_create_irq(VIREO_SEL_FACTORY, irq_cap) != VIREO_OK ||
 	    vireo_irq_bind(irq_cap, thread, 0x10) != VIREO_OK ||
 	    vireo_thread_run(thread, thread, utcb, irq_handler, 0, handler_stack,

@@ -130,15 +130,19 @@ static enum vireo_status bind_services(struct program *p)
 	return st;
 }
 
-/* Faults and exceptions come to the root task through the parent gate. */
+/*
+ * Faults and exceptions come to the root task through the parent gate; the
+ * priority is the Scheduler's to give (it may be above the root task's own).
+ */
 static enum vireo_status control(struct program *p)
 {
-	vireo_cap_t gate = program_sel(p, PROGRAM_PARENT_GATE);
+	vireo_cap_t gate = program_sel(p, PROGRAM_PARENT_GATE), thread = program_sel(p, PROGRAM_THREAD);
+	enum vireo_status st = vireo_thread_control(
+		thread, VIREO_THREAD_CTL_PAGER | VIREO_THREAD_CTL_EXC_HANDLER, gate, gate, 0);
 
-	return vireo_thread_control(program_sel(p, PROGRAM_THREAD),
-				    VIREO_THREAD_CTL_PAGER | VIREO_THREAD_CTL_EXC_HANDLER |
-					    VIREO_THREAD_CTL_PRIORITY,
-				    gate, gate, p->cfg->priority);
+	return st != VIREO_OK ? st
+			      : vireo_sched_run_thread(VIREO_SEL_SCHEDULER, thread, 0,
+						       p->cfg->priority, 0);
 }
 
 /* Run step; on failure remember its name. */

@@ -194,6 +194,11 @@ VTEST(thread_bind_and_ex_regs_errors)
 	EXPECT_ST(vireo_thread_bind(t, VIREO_SEL_FACTORY, VIREO_ROOT_UTCB_AREA), VIREO_E_ARG);
 	EXPECT_ST(vireo_thread_control(t, 0x80, 0, 0, 0), VIREO_E_ARG);
 	EXPECT_ST(vireo_thread_control(t, VIREO_THREAD_CTL_PRIORITY, 0, 0, 256), VIREO_E_ARG);
+	/* Not above the caller's own priority: that takes the Scheduler. */
+	EXPECT_ST(vireo_thread_control(t, VIREO_THREAD_CTL_PRIORITY, 0, 0, VT_PRIORITY + 1),
+		  VIREO_E_RIGHTS);
+	EXPECT_ST(vireo_thread_control(t, VIREO_THREAD_CTL_PRIORITY, 0, 0, VT_PRIORITY), VIREO_OK);
+	EXPECT_ST(vireo_sched_run_thread(VIREO_SEL_SCHEDULER, t, 0, VT_PRIORITY + 1, 0), VIREO_OK);
 	EXPECT_ST(vireo_thread_control(t, VIREO_THREAD_CTL_PAGER, VIREO_SEL_TASK, 0, 0),
 		  VIREO_E_ARG);
 	EXPECT_ST(vireo_kobject_delete(t), VIREO_OK);
