@@ -32,6 +32,7 @@ static const char *const kind_names[VIREO_KIND_COUNT] = {
 	[VIREO_KIND_VCON] = "vcon",       [VIREO_KIND_IRQ] = "irq",
 	[VIREO_KIND_SCHEDULER] = "scheduler", [VIREO_KIND_PLATFORM] = "platform",
 	[VIREO_KIND_ICU] = "icu",         [VIREO_KIND_DEBUGGER] = "debugger",
+	[VIREO_KIND_VM] = "vm",
 };
 
 static const char *const state_names[] = {

@@ -141,6 +141,8 @@ static enum vireo_status create_object(struct factory *f, struct thread *caller,
 		return gate_create(f, caller, msg_word(m, 3), msg_word(m, 4), out);
 	case VIREO_KIND_IRQ:
 		return irq_create(f, out);
+	case VIREO_KIND_VM:
+		return task_create_vm(f, out);
 	default:
 		return VIREO_E_ARG;
 	}

@@ -23,6 +23,7 @@ static const struct kobject_ops *const kind_ops[VIREO_KIND_COUNT] = {
 	[VIREO_KIND_PLATFORM] = &platform_ops,
 	[VIREO_KIND_ICU] = &icu_ops,
 	[VIREO_KIND_DEBUGGER] = &debugger_ops,
+	[VIREO_KIND_VM] = &task_ops, /* a Vm is a task whose space is guest-physical */
 };
 
 const struct kobject_ops *kobject_ops_of(enum vireo_kind kind)

@@ -174,27 +174,28 @@ static enum vireo_status map_piece(const struct vm_mapping *m, uintptr_t sva, st
 	return st;
 }
 
-static bool fpage_range(vireo_fpage_t fp, uintptr_t *base, uint64_t *size)
+/* The range of a memory flexpage, if it lies within a space that ends at `end`. */
+static bool fpage_range(vireo_fpage_t fp, uintptr_t end, uintptr_t *base, uint64_t *size)
 {
 	unsigned order = vireo_fpage_order(fp);
 
-	if (order < PAGE_SHIFT || order > 38)
+	if (order < PAGE_SHIFT || order >= 63)
 		return false;
 	*size = (uint64_t)1 << order;
 	*base = vireo_fpage_addr(fp);
-	return IS_ALIGNED(*base, *size) && *base < VMSPACE_USER_END &&
-	       *size <= VMSPACE_USER_END - *base;
+	return IS_ALIGNED(*base, *size) && *base < end && *size <= end - *base;
 }
 
 enum vireo_status memmap_map(struct task *src, vireo_fpage_t fp, struct task *dst,
 			     uintptr_t dst_base, bool grant)
 {
 	unsigned rights = vireo_fpage_rights(fp) & VIREO_MEM_RWX;
-	uintptr_t base;
+	uintptr_t base, dst_end = vmspace_limit(&dst->vm);
 	uint64_t size;
 
-	if (!fpage_range(fp, &base, &size) || !IS_ALIGNED(dst_base, size) ||
-	    dst_base >= VMSPACE_USER_END || size > VMSPACE_USER_END - dst_base || !rights)
+	if (!fpage_range(fp, vmspace_limit(&src->vm), &base, &size) ||
+	    !IS_ALIGNED(dst_base, size) || dst_base >= dst_end || size > dst_end - dst_base ||
+	    !rights)
 		return VIREO_E_ARG;
 	for (uint64_t off = 0; off < size;) {
 		struct vm_mapping m;
@@ -231,7 +232,7 @@ enum vireo_status memmap_unmap(struct task *t, vireo_fpage_t fp, unsigned rights
 	uint64_t size;
 
 	rights &= VIREO_MEM_RWX;
-	if (!fpage_range(fp, &base, &size))
+	if (!fpage_range(fp, vmspace_limit(&t->vm), &base, &size))
 		return VIREO_E_ARG;
 	for (uintptr_t a = base; a < base + size;) {
 		struct vm_mapping m;

@@ -2,6 +2,7 @@
 #include <kernel/arch.h>
 #include <kernel/console.h>
 #include <kernel/factory.h>
+#include <kernel/kmain.h>
 #include <kernel/memmap.h>
 #include <kernel/msg.h>
 #include <kernel/pages.h>
@@ -85,6 +86,25 @@ enum vireo_status task_create(struct factory *f, uintptr_t utcb_base, unsigned u
 		st = vmspace_init(&t->vm, f);
 	if (st == VIREO_OK && utcb_log2)
 		st = utcb_area_create(t, utcb_base, utcb_log2);
+	if (st != VIREO_OK)
+		task_release(*out);
+	return st;
+}
+
+enum vireo_status task_create_vm(struct factory *f, struct kobject **out)
+{
+	enum vireo_status st;
+	struct task *t;
+
+	if (!kernel_boot_info->all_harts_h)
+		return VIREO_E_ARG; /* no H extension: no VMs */
+	st = factory_alloc_object(f, sizeof(struct task), VIREO_KIND_VM, out);
+	if (st != VIREO_OK)
+		return st;
+	t = (struct task *)*out;
+	st = cspace_init(&t->cspace, f);
+	if (st == VIREO_OK)
+		st = vmspace_init_gstage(&t->vm, f);
 	if (st != VIREO_OK)
 		task_release(*out);
 	return st;

@@ -8,6 +8,14 @@
  *
  *   block + 0     pte_t  entries[512]
  *   block + 4096  void  *nodes[512]     nodes[i] belongs to entries[i]
+ *
+ * A guest-physical space (Sv39x4, priv spec §18.5.1) has a 16 KiB root of
+ * 2048 entries for 41-bit addresses, in an order-3 block; below it, the
+ * tables are as above. The root works as four Sv39 roots side by side,
+ * one per 512 GiB (address bits 40..39), with their companions 16 KiB on:
+ *
+ *   block + 0      entries[2048]   (hgatp points here; 16 KiB aligned)
+ *   block + 16384  nodes[2048]
  */
 #include <arch/csr.h>
 #include <kernel/console.h>
@@ -20,10 +28,30 @@
 
 #define USER_ROOT_ENTRIES (PT_ENTRIES / 2)
 #define TABLE_ORDER 1
+#define GSTAGE_ROOT_ORDER 3
+#define GSTAGE_ROOT_ENTRIES (4 * PT_ENTRIES)
+#define GSTAGE_END ((uintptr_t)1 << 41)
+#define HGATP_MODE_SV39X4 (8UL << 60)
 
-static void **companion(pte_t *table)
+static bool in_gstage_root(const struct vmspace *vs, const pte_t *table)
 {
-	return (void **)((char *)table + PAGE_SIZE);
+	return vs->gstage && table >= vs->root && table < vs->root + GSTAGE_ROOT_ENTRIES;
+}
+
+static void **companion(const struct vmspace *vs, pte_t *table)
+{
+	return (void **)((char *)table + (in_gstage_root(vs, table) ? 4 * PAGE_SIZE : PAGE_SIZE));
+}
+
+/* The Sv39-shaped root covering va: the root itself, or a quarter of a guest root. */
+static pte_t *root_for(const struct vmspace *vs, uintptr_t va)
+{
+	return vs->gstage ? vs->root + PT_ENTRIES * ((va >> 39) & 3) : vs->root;
+}
+
+uintptr_t vmspace_limit(const struct vmspace *vs)
+{
+	return vs->gstage ? GSTAGE_END : VMSPACE_USER_END;
 }
 
 static pte_t *charged_table(void *ctx)
@@ -47,15 +75,32 @@ enum vireo_status vmspace_init(struct vmspace *vs, struct factory *f)
 	return VIREO_OK;
 }
 
-static void free_tables(struct factory *f, pte_t *table, unsigned level, unsigned entries)
+enum vireo_status vmspace_init_gstage(struct vmspace *vs, struct factory *f)
+{
+	enum vireo_status st =
+		factory_alloc_pages(f, GSTAGE_ROOT_ORDER, (void **)&vs->root);
+
+	if (st != VIREO_OK)
+		return st;
+	vs->factory = f;
+	vs->asid = 0;
+	vs->gstage = true;
+	/* hgatp (§18.2.8): Sv39x4, VMID 0, the root's page number. */
+	vs->satp = HGATP_MODE_SV39X4 | (pa_val(virt_to_phys(va_of_ptr(vs->root))) >> PAGE_SHIFT);
+	return VIREO_OK;
+}
+
+static void free_tables(struct factory *f, pte_t *table, unsigned level, unsigned entries,
+			unsigned order)
 {
 	for (unsigned i = 0; i < entries; i++) {
 		pte_t e = table[i];
 
 		if (pte_valid(e) && !pte_is_leaf(e) && level > 0)
-			free_tables(f, va_ptr(phys_to_virt(pte_pa(e))), level - 1, PT_ENTRIES);
+			free_tables(f, va_ptr(phys_to_virt(pte_pa(e))), level - 1, PT_ENTRIES,
+				    TABLE_ORDER);
 	}
-	factory_free_pages(f, table, TABLE_ORDER);
+	factory_free_pages(f, table, order);
 }
 
 /* Whether a table (at `level`) and all tables below it map nothing. */
@@ -77,12 +122,16 @@ void vmspace_destroy(struct vmspace *vs)
 {
 	if (!vs->root)
 		return;
-	free_tables(vs->factory, vs->root, PT_LEVELS - 1, USER_ROOT_ENTRIES);
+	if (vs->gstage)
+		free_tables(vs->factory, vs->root, PT_LEVELS - 1, GSTAGE_ROOT_ENTRIES,
+			    GSTAGE_ROOT_ORDER);
+	else
+		free_tables(vs->factory, vs->root, PT_LEVELS - 1, USER_ROOT_ENTRIES, TABLE_ORDER);
 	vs->root = 0;
 }
 
-static void for_each_node(pte_t *table, unsigned level, unsigned entries,
-			  void (*fn)(void *node, void *ctx), void *ctx)
+static void for_each_node(const struct vmspace *vs, pte_t *table, unsigned level,
+			  unsigned entries, void (*fn)(void *node, void *ctx), void *ctx)
 {
 	for (unsigned i = 0; i < entries; i++) {
 		pte_t e = table[i];
@@ -90,10 +139,11 @@ static void for_each_node(pte_t *table, unsigned level, unsigned entries,
 		if (!pte_valid(e))
 			continue;
 		if (pte_is_leaf(e)) {
-			if (companion(table)[i])
-				fn(companion(table)[i], ctx);
+			if (companion(vs, table)[i])
+				fn(companion(vs, table)[i], ctx);
 		} else if (level > 0) {
-			for_each_node(va_ptr(phys_to_virt(pte_pa(e))), level - 1, PT_ENTRIES, fn, ctx);
+			for_each_node(vs, va_ptr(phys_to_virt(pte_pa(e))), level - 1, PT_ENTRIES, fn,
+				      ctx);
 		}
 	}
 }
@@ -101,7 +151,8 @@ static void for_each_node(pte_t *table, unsigned level, unsigned entries,
 void vmspace_for_each_node(struct vmspace *vs, void (*fn)(void *node, void *ctx), void *ctx)
 {
 	if (vs->root)
-		for_each_node(vs->root, PT_LEVELS - 1, USER_ROOT_ENTRIES, fn, ctx);
+		for_each_node(vs, vs->root, PT_LEVELS - 1,
+			      vs->gstage ? GSTAGE_ROOT_ENTRIES : USER_ROOT_ENTRIES, fn, ctx);
 }
 
 bool vmspace_order_ok(unsigned order)
@@ -140,6 +191,17 @@ static unsigned pte_rights(pte_t e)
  */
 static void flush(const struct vmspace *vs, uintptr_t va, bool all)
 {
+	if (vs->gstage) {
+		/*
+		 * Guest-physical translations (§18.3.2: hfence.gvma, all of them;
+		 * no VMIDs yet). No guest runs yet, so no hart holds any of this
+		 * space but this one: the extended vCPU (issue #6) brings the
+		 * remote side.
+		 */
+		__asm__ volatile(".option push\n.option arch, +h\nhfence.gvma zero, zero\n"
+				 ".option pop" ::: "memory");
+		return;
+	}
 	if (all)
 		__asm__ volatile("sfence.vma zero, zero" ::: "memory");
 	else
@@ -155,9 +217,9 @@ static void flush(const struct vmspace *vs, uintptr_t va, bool all)
 /* The leaf entry covering va, its table and level; NULL if none. */
 static pte_t *find_leaf(const struct vmspace *vs, uintptr_t va, pte_t **table, unsigned *level)
 {
-	pte_t *t = vs->root;
+	pte_t *t = root_for(vs, va);
 
-	if (va >= VMSPACE_USER_END)
+	if (va >= vmspace_limit(vs))
 		return 0;
 	for (unsigned l = PT_LEVELS - 1;; l--) {
 		pte_t *e = &t[pt_index(va, l)];
@@ -184,10 +246,10 @@ enum vireo_status vmspace_map(struct vmspace *vs, uintptr_t va, paddr_t pa, unsi
 	unsigned i = pt_index(va, level);
 
 	check(vmspace_order_ok(order) && (rights & VIREO_MEM_RWX));
-	check(IS_ALIGNED(va, PAGE_SIZE << order) && va < VMSPACE_USER_END);
+	check(IS_ALIGNED(va, PAGE_SIZE << order) && va < vmspace_limit(vs));
 	if (vmspace_lookup(vs, va, &old))
 		return VIREO_E_EXISTS;
-	t = pt_walk(vs->root, va, level, charged_table, vs->factory);
+	t = pt_walk(root_for(vs, va), va, level, charged_table, vs->factory);
 	if (!t)
 		return VIREO_E_QUOTA;
 	if (pte_valid(t[i])) {
@@ -197,18 +259,18 @@ enum vireo_status vmspace_map(struct vmspace *vs, uintptr_t va, paddr_t pa, unsi
 		if (!subtree_empty(below, level - 1))
 			return VIREO_E_EXISTS;
 		t[i] = pte_leaf(pa, pte_perm(rights));
-		companion(t)[i] = node;
+		companion(vs, t)[i] = node;
 		/*
 		 * A non-leaf entry changed: a cached walk through the old table
 		 * must go before the table's memory can be reused (priv spec
 		 * §10.2.1: sfence.vma with rs1 = x0 after non-leaf PTE updates).
 		 */
 		flush(vs, 0, true);
-		free_tables(vs->factory, below, level - 1, PT_ENTRIES);
+		free_tables(vs->factory, below, level - 1, PT_ENTRIES, TABLE_ORDER);
 		return VIREO_OK;
 	}
 	t[i] = pte_leaf(pa, pte_perm(rights));
-	companion(t)[i] = node;
+	companion(vs, t)[i] = node;
 	return VIREO_OK;
 }
 
@@ -224,7 +286,7 @@ bool vmspace_lookup(const struct vmspace *vs, uintptr_t va, struct vm_mapping *m
 	m->start = ALIGN_DOWN(va, PAGE_SIZE << m->order);
 	m->pa = pte_pa(*e);
 	m->rights = pte_rights(*e);
-	m->node = companion(t)[e - t];
+	m->node = companion(vs, t)[e - t];
 	return true;
 }
 
@@ -250,7 +312,7 @@ void vmspace_unmap(struct vmspace *vs, uintptr_t va)
 	if (!e)
 		return;
 	*e = 0;
-	companion(t)[e - t] = 0;
+	companion(vs, t)[e - t] = 0;
 	flush(vs, va, false);
 }
 

@@ -35,6 +35,13 @@ enum vireo_kind {
 	VIREO_KIND_PLATFORM = 8,
 	VIREO_KIND_ICU = 9,
 	VIREO_KIND_DEBUGGER = 10,
+	/*
+	 * A guest-physical address space for a hardware-assisted VM (H
+	 * extension). It speaks the Task protocol for its memory: Task.map
+	 * into it puts the VMM's memory at guest-physical addresses (below
+	 * 2^41); no thread binds to it.
+	 */
+	VIREO_KIND_VM = 11,
 	VIREO_KIND_COUNT
 };
 

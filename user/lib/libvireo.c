@@ -213,6 +213,11 @@ enum vireo_status vireo_factory_create_irq(vireo_cap_t f, vireo_cap_t dst)
 	return create(f, VIREO_KIND_IRQ, dst, 0, 0, 3);
 }
 
+enum vireo_status vireo_factory_create_vm(vireo_cap_t f, vireo_cap_t dst)
+{
+	return create(f, VIREO_KIND_VM, dst, 0, 0, 3);
+}
+
 enum vireo_status vireo_irq_bind(vireo_cap_t irq, vireo_cap_t thread, vireo_word_t label)
 {
 	mr()[0] = VIREO_IRQ_BIND;

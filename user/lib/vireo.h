@@ -213,6 +213,8 @@ enum vireo_status vireo_gate_info(vireo_cap_t gate, vireo_word_t *label);
 
 /* Irq (include/vireo/protocol.h). */
 enum vireo_status vireo_factory_create_irq(vireo_cap_t f, vireo_cap_t dst);
+/* A Vm: a guest-physical space; Task.map and Task.unmap on it work at guest-physical addresses. */
+enum vireo_status vireo_factory_create_vm(vireo_cap_t f, vireo_cap_t dst);
 enum vireo_status vireo_irq_bind(vireo_cap_t irq, vireo_cap_t thread, vireo_word_t label);
 enum vireo_status vireo_irq_op(vireo_cap_t irq, unsigned op); /* detach, trigger, (un)mask, stop */
 enum vireo_status vireo_irq_set_timer(vireo_cap_t irq, unsigned mode, uint64_t ticks,

@@ -29,6 +29,13 @@ struct task {
 must_check enum vireo_status task_create(struct factory *f, uintptr_t utcb_base,
 					 unsigned utcb_log2, struct kobject **out);
 
+/*
+ * A Vm (VIREO_KIND_VM): a task whose address space is guest-physical
+ * (G-stage) and that no thread binds to. VIREO_E_ARG without the H
+ * extension.
+ */
+must_check enum vireo_status task_create_vm(struct factory *f, struct kobject **out);
+
 /* The kernel's pointer to the UTCB at user address `addr`, or NULL if not in the area. */
 struct vireo_utcb *task_utcb(struct task *t, uintptr_t addr);
 

@@ -20,6 +20,15 @@ struct factory;
 /* An empty user space whose page tables are charged to f. */
 must_check enum vireo_status vmspace_init(struct vmspace *vs, struct factory *f);
 
+/*
+ * An empty guest-physical space (the second stage of address translation
+ * for a VM; addresses below vmspace_limit), tables charged to f.
+ */
+must_check enum vireo_status vmspace_init_gstage(struct vmspace *vs, struct factory *f);
+
+/* The end of the addresses vs can map. */
+uintptr_t vmspace_limit(const struct vmspace *vs);
+
 /* Free every page table (not the mapped memory). */
 void vmspace_destroy(struct vmspace *vs);
 

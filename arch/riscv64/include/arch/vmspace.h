@@ -9,9 +9,10 @@
 
 struct vmspace {
 	pte_t *root;
-	uint64_t satp;           /* the value that makes this space current */
+	uint64_t satp;           /* the value that makes this space current (hgatp for a guest) */
 	struct factory *factory; /* pays for the page tables */
 	uint16_t asid;
+	bool gstage;             /* a guest-physical space (Sv39x4), never in satp */
 };
 
 /* Make vs the address space of this hart's user mode (hot: inline). */
