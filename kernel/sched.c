@@ -144,7 +144,8 @@ void sched_drop(struct thread *t)
 	cpu_this()->zombies_made |= 1UL << cpu_val(c->id);
 	c->zombie = t;
 	c->zombie_task = t->task; /* its state area, if a vCPU, is in its task's memory */
-	c->zombie_space = sched_space_task(t);
+	/* A guest's hart uses the Vm's tables: keep them too. */
+	c->zombie_space = t->vcpu_vm ? t->vcpu_vm : sched_space_task(t);
 	kobject_get(&t->obj);
 	kobject_get(&c->zombie_task->obj);
 	kobject_get(&c->zombie_space->obj);

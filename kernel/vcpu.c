@@ -125,6 +125,26 @@ static void drop_dead_cache(struct thread *t)
 	}
 }
 
+/* Extended mode: the Vm named by user_task, its guest entered on the way out. */
+static enum vireo_status resume_guest(struct thread *t, struct vireo_vcpu_state *v)
+{
+	struct kobject *vm;
+	enum vireo_status st;
+
+	if (v->saved_state & VIREO_VCPU_USER_MODE)
+		return VIREO_E_ARG;
+	st = cspace_get(&t->task->cspace, v->user_task, VIREO_CAP_WRITE, &vm, 0);
+	if (st != VIREO_OK)
+		return st;
+	if (vm->kind != VIREO_KIND_VM)
+		return VIREO_E_ARG;
+	kobject_get(vm);
+	t->vcpu_resume_vm = (struct task *)vm;
+	t->vcpu_resume_task = 0;
+	t->vcpu_resuming = true;
+	return VIREO_OK;
+}
+
 enum vireo_status vcpu_resume(struct thread *t, const struct msg *m)
 {
 	struct vireo_vcpu_state *v = t->vcpu;
@@ -135,6 +155,8 @@ enum vireo_status vcpu_resume(struct thread *t, const struct msg *m)
 		return VIREO_E_BUSY;
 	if (!items_ok(m) || (vireo_tag_items(m->tag) && !(v->saved_state & VIREO_VCPU_USER_MODE)))
 		return VIREO_E_ARG;
+	if (v->saved_state & VIREO_VCPU_EXTENDED)
+		return resume_guest(t, v);
 	if (v->saved_state & VIREO_VCPU_USER_MODE) {
 		/* Looked up on every resume: a stale selector is an error, never a stale space. */
 		st = cspace_get(&t->task->cspace, v->user_task, VIREO_CAP_WRITE, &task, 0);
@@ -175,6 +197,11 @@ void vcpu_event_queued(struct thread *t)
 static void leave_user(struct thread *t)
 {
 	arch_vcpu_from_user(&t->regs);
+	if (t->vcpu_vm) {
+		kobject_put(&t->vcpu_vm->obj);
+		t->vcpu_vm = 0;
+		return;
+	}
 	t->vcpu_task = 0;
 	drop_dead_cache(t);
 }
@@ -199,7 +226,7 @@ static inline void enter(struct thread *t, uint64_t cause, uint64_t tval)
 {
 	struct vireo_vcpu_state *v = t->vcpu;
 
-	if (t->vcpu_task) {
+	if (t->vcpu_task || t->vcpu_vm) {
 		v->r.cause = cause;
 		v->r.tval = tval;
 		to_kernel_mode(v);
@@ -240,11 +267,12 @@ static bool fetch_event_held(struct thread *t);
 static bool finish_resume(struct thread *t)
 {
 	struct vireo_vcpu_state *v = t->vcpu;
-	struct task *task = t->vcpu_resume_task;
-	uint32_t state = v->saved_state | (task ? VCPU_USER_MODE_SETS : 0);
+	struct task *task = t->vcpu_resume_task, *vm = t->vcpu_resume_vm;
+	uint32_t state = v->saved_state | (task || vm ? VCPU_USER_MODE_SETS : 0);
 
 	t->vcpu_resuming = false;
 	t->vcpu_resume_task = 0;
+	t->vcpu_resume_vm = 0;
 	if ((state & VIREO_VCPU_IRQ) && events_waiting(t)) {
 		/*
 		 * An event waits and the resumed code would take it: enter for
@@ -258,9 +286,18 @@ static bool finish_resume(struct thread *t)
 		v->r.tval = 0;
 		v->saved_state = state;
 		__atomic_store_n(&v->state, state & ~KERNEL_MODE_CLEARS, __ATOMIC_RELAXED);
+		if (vm)
+			kobject_put(&vm->obj);
 		arch_vcpu_enter(&t->regs, v->entry_ip,
-				task ? v->entry_sp : arch_vcpu_regs_sp(&v->r), t->vcpu_user);
+				task || vm ? v->entry_sp : arch_vcpu_regs_sp(&v->r), t->vcpu_user);
 		return fetch_event_held(t);
+	}
+	if (vm) {
+		/* The way out enters the guest (vcpu_return_to_user). */
+		__atomic_store_n(&v->state, state, __ATOMIC_RELAXED);
+		arch_vcpu_enter_guest_mode(&t->regs);
+		t->vcpu_vm = vm;
+		return true;
 	}
 	__atomic_store_n(&v->state, state, __ATOMIC_RELAXED);
 	if (task) {
@@ -354,11 +391,33 @@ noreturn_fn void vcpu_return_to_user(struct thread *t)
 {
 	if (t->vcpu_task)
 		arch_resume_vcpu_user(&t->regs, &t->vcpu->r);
+	if (t->vcpu_vm) {
+		/* Unmaps from the Vm flush this hart's guest TLB while the guest runs. */
+		cpu_this()->active_guest = &t->vcpu_vm->vm;
+		arch_guest_load(&t->vcpu->vm, t->vcpu_vm->vm.satp);
+		arch_resume_guest(&t->regs, &t->vcpu->r);
+	}
 	arch_return_to_user(&t->regs);
+}
+
+void vcpu_guest_exit(struct thread *t, const struct trap_frame *tf)
+{
+	arch_guest_save(&t->vcpu->vm, tf);
+}
+
+void vcpu_guest_left(void)
+{
+	cpu_this()->active_guest = 0;
 }
 
 void vcpu_thread_gone(struct thread *t)
 {
+	if (t->vcpu_vm)
+		kobject_put(&t->vcpu_vm->obj);
+	t->vcpu_vm = 0;
+	if (t->vcpu_resume_vm)
+		kobject_put(&t->vcpu_resume_vm->obj);
+	t->vcpu_resume_vm = 0;
 	if (t->vcpu_task)
 		arch_vcpu_from_user(&t->regs);
 	t->vcpu_task = 0;

@@ -221,11 +221,8 @@ vcpu_fast_resume:
  * of scause in the frame. The ecall is not a system call: nothing is
  * skipped.
  */
-	.balign 4
-	.globl trap_entry_full
-trap_entry_full:
-	csrrw	sp, sscratch, sp
-	beqz	sp, from_kernel
+/* Save a trap's registers, pc, cause and tval into the state area (t0 = its r). */
+.macro save_to_state_area
 	sd	t0, TF_REGS + 5*8(sp)
 	ld	t0, TF_VCPU_REGS(sp)
 	sd	x1, VR_X + 1*8(t0)
@@ -246,7 +243,31 @@ trap_entry_full:
 	mv	a0, sp
 	ld	tp, TF_KERNEL_TP(sp)
 	ld	sp, TF_KERNEL_SP(sp)
+.endm
+
+	.balign 4
+	.globl trap_entry_full
+trap_entry_full:
+	csrrw	sp, sscratch, sp
+	beqz	sp, from_kernel
+	save_to_state_area
 	call	trap_vcpu_user		/* does not return */
+	j	boot_fail
+
+/*
+ * The vector while a vCPU runs a guest (extended mode, kernel/vcpu.c): the
+ * same save, and first of all back to V=0 for every later sret: hstatus.SPV
+ * says where the trap came from, and stays so until cleared.
+ */
+	.balign 4
+	.globl trap_entry_guest
+trap_entry_guest:
+	csrrw	sp, sscratch, sp
+	beqz	sp, from_kernel
+	save_to_state_area
+	li	t1, HSTATUS_SPV
+	csrc	CSR_HSTATUS, t1
+	call	trap_vcpu_guest		/* does not return */
 	j	boot_fail
 
 syscall_lock_busy:			/* s0..s11 still hold the user's values: C keeps them */
@@ -335,6 +356,33 @@ arch_resume_vcpu_user:
 	csrc	sstatus, t0
 	li	t0, SSTATUS_SPIE
 	csrs	sstatus, t0
+	csrw	sscratch, a0
+	ld	t0, VR_PC(a1)
+	csrw	sepc, t0
+	klock_release_asm
+	ld	x1, VR_X + 1*8(a1)
+	.irp	n, 2,3,4,5,6,7,8,9,10,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	ld	x\n, VR_X + \n*8(a1)
+	.endr
+	ld	a1, VR_X + 11*8(a1)
+	sret
+
+/*
+ * arch_resume_guest(frame, regs): into the guest (VS-mode, V=1) with the
+ * registers of the state area; the caller has loaded the VS CSRs and
+ * hgatp. The next trap comes to trap_entry_guest.
+ */
+	.globl arch_resume_guest
+arch_resume_guest:
+	ld	t0, TF_TRAP_ENTRY(a0)
+	csrw	stvec, t0
+	ld	t0, PERCPU_STACK_TOP(tp)
+	sd	t0, TF_KERNEL_SP(a0)
+	sd	tp, TF_KERNEL_TP(a0)
+	li	t0, SSTATUS_SPIE	/* SPP says VS or VU (arch_guest_load) */
+	csrs	sstatus, t0
+	li	t0, HSTATUS_SPV
+	csrs	CSR_HSTATUS, t0
 	csrw	sscratch, a0
 	ld	t0, VR_PC(a1)
 	csrw	sepc, t0

@@ -38,11 +38,15 @@ static unsigned stack_order(void)
 	return order;
 }
 
+/* All harts have the H extension: guest translations to flush too. */
+static bool has_h;
+
 void arch_smp_init(const struct boot_info *bi)
 {
 	struct cpu *c = &cpus[0];
 	hartid_t boot_hart = c->arch.hart;
 
+	has_h = bi->all_harts_h;
 	c->state = CPU_ONLINE;
 	sched_cpu_init(c);
 	cpu_count = 1;
@@ -99,6 +103,9 @@ noreturn_fn void arch_cpu_stop(void)
 void arch_tlb_flush_all(void)
 {
 	__asm__ volatile("sfence.vma zero, zero" ::: "memory");
+	if (has_h)
+		__asm__ volatile(".option push\n.option arch, +h\nhfence.gvma zero, zero\n"
+				 ".option pop" ::: "memory");
 }
 
 void arch_send_ipi(const struct cpu *c)

@@ -230,6 +230,22 @@ noreturn_fn void trap_user(struct trap_frame *tf)
 	sched_exit();
 }
 
+noreturn_fn void trap_vcpu_guest(struct trap_frame *tf)
+{
+	struct thread *t = thread_of(tf);
+
+	klock_acquire();
+	vcpu_guest_left();
+	if (t->vcpu_vm)
+		vcpu_guest_exit(t, tf);
+	if (tf->scause & SCAUSE_INTERRUPT)
+		trap_interrupt(tf);
+	else if (!t->obj.dead && t->vcpu_vm)
+		vcpu_user_trap(t); /* every guest exit is its VMM's */
+	sched_continue(t);
+	sched_exit();
+}
+
 noreturn_fn void trap_vcpu_user(struct trap_frame *tf)
 {
 	struct thread *t = thread_of(tf);

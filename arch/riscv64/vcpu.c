@@ -1,4 +1,5 @@
 /* The riscv64 side of the vCPU (see kernel/vcpu.h). */
+#include <arch/csr.h>
 #include <arch/trap.h>
 #include <kernel/vcpu.h>
 
@@ -34,3 +35,45 @@ void arch_vcpu_frame_init(struct trap_frame *tf, struct vireo_vcpu_regs *r)
 	tf->vcpu_regs = (uint64_t)(uintptr_t)r;
 }
 
+
+/* Extended mode: the guest's VS CSRs and hgatp into the hart (before every entry). */
+void arch_guest_load(const struct vireo_vcpu_vm *vm, uint64_t hgatp)
+{
+	csr_write(CSR_HEDELEG, 0); /* every guest trap exits (the VMM reflects what it wants) */
+	csr_write(CSR_HIDELEG, 0);
+	csr_write(CSR_VSSTATUS, vm->vsstatus);
+	csr_write(CSR_VSIE, vm->vsie);
+	csr_write(CSR_VSTVEC, vm->vstvec);
+	csr_write(CSR_VSSCRATCH, vm->vsscratch);
+	csr_write(CSR_VSEPC, vm->vsepc);
+	csr_write(CSR_VSCAUSE, vm->vscause);
+	csr_write(CSR_VSTVAL, vm->vstval);
+	csr_write(CSR_VSATP, vm->vsatp);
+	csr_write(CSR_HVIP, vm->hvip & HVIP_VS_BITS);
+	csr_write(CSR_HGATP, hgatp);
+	/* No VMIDs yet: no guest translation of another Vm may survive (§18.5.2). */
+	__asm__ volatile(".option push\n.option arch, +h\nhfence.gvma zero, zero\n"
+			 ".option pop" ::: "memory");
+	if (vm->guest_mode)
+		csr_set(sstatus, SSTATUS_SPP);
+	else
+		csr_clear(sstatus, SSTATUS_SPP);
+}
+
+/* A guest exit: its VS CSRs, what the exit says, and where it was. */
+void arch_guest_save(struct vireo_vcpu_vm *vm, const struct trap_frame *tf)
+{
+	(void)tf;
+	vm->vsstatus = csr_read(CSR_VSSTATUS);
+	vm->vsie = csr_read(CSR_VSIE);
+	vm->vstvec = csr_read(CSR_VSTVEC);
+	vm->vsscratch = csr_read(CSR_VSSCRATCH);
+	vm->vsepc = csr_read(CSR_VSEPC);
+	vm->vscause = csr_read(CSR_VSCAUSE);
+	vm->vstval = csr_read(CSR_VSTVAL);
+	vm->vsatp = csr_read(CSR_VSATP);
+	vm->htval = csr_read(CSR_HTVAL);
+	vm->htinst = csr_read(CSR_HTINST);
+	vm->guest_mode = (csr_read(sstatus) & SSTATUS_SPP) != 0;
+	csr_write(CSR_HGATP, 0);
+}

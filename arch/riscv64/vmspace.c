@@ -194,12 +194,18 @@ static void flush(const struct vmspace *vs, uintptr_t va, bool all)
 	if (vs->gstage) {
 		/*
 		 * Guest-physical translations (§18.3.2: hfence.gvma, all of them;
-		 * no VMIDs yet). No guest runs yet, so no hart holds any of this
-		 * space but this one: the extended vCPU (issue #6) brings the
-		 * remote side.
+		 * no VMIDs yet): here, and on every hart that runs a guest of this
+		 * space right now. Every entry into a guest flushes too, so no
+		 * other hart keeps any.
 		 */
 		__asm__ volatile(".option push\n.option arch, +h\nhfence.gvma zero, zero\n"
 				 ".option pop" ::: "memory");
+		for (unsigned i = 0; i < cpu_count; i++) {
+			struct cpu *c = &cpus[i];
+
+			if (c != cpu_this() && c->active_guest == vs)
+				smp_remote_flush(c);
+		}
 		return;
 	}
 	if (all)

@@ -11,6 +11,7 @@
  *   0x188  sticky                VIREO_VCPU_STICKY_*; set by the kernel
  *   0x190  user_task             task selector for virtual user mode (issue #5)
  *   0x198  entry_sp, entry_ip    where events enter
+ *   0x200  vm                    extended mode: the guest's VS state (issue #6)
  */
 #ifndef VIREO_VCPU_H
 #define VIREO_VCPU_H
@@ -27,6 +28,7 @@
 #define VIREO_VCPU_PAGE_FAULTS 0x02u /* user-mode page faults are events */
 #define VIREO_VCPU_EXCEPTIONS 0x04u  /* user-mode exceptions are events */
 #define VIREO_VCPU_USER_MODE 0x20u   /* vcpu_resume runs in user_task */
+#define VIREO_VCPU_EXTENDED 0x40u    /* vcpu_resume runs the guest of the Vm user_task */
 
 /* sticky flags. */
 #define VIREO_VCPU_STICKY_PENDING 0x01u /* an Irq or a sender waits for this thread */
@@ -49,6 +51,19 @@ struct vireo_vcpu_ipc {
 	vireo_word_t reserved;
 };
 
+/*
+ * Extended mode: the guest's virtual-supervisor CSRs (priv spec ch. 18),
+ * loaded on every entry into the guest and saved on every exit, plus what
+ * the kernel reports about an exit.
+ */
+struct vireo_vcpu_vm {
+	vireo_word_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
+	vireo_word_t hvip;       /* virtual interrupts injected into the guest */
+	vireo_word_t htval;      /* exit: guest-physical address >> 2 of a guest page fault */
+	vireo_word_t htinst;     /* exit: the trapping instruction, transformed, or 0 */
+	vireo_word_t guest_mode; /* 1: VS-mode, 0: VU-mode (exit: where it was; entry: where to go) */
+};
+
 struct vireo_vcpu_state {
 	vireo_word_t version;
 	vireo_word_t user[7];
@@ -61,6 +76,8 @@ struct vireo_vcpu_state {
 	vireo_word_t user_task;
 	vireo_word_t entry_sp;
 	vireo_word_t entry_ip;
+	vireo_word_t reserved1[11];
+	struct vireo_vcpu_vm vm;
 };
 
 _Static_assert(offsetof(struct vireo_vcpu_state, r) == 0x40, "vcpu r");
@@ -71,6 +88,8 @@ _Static_assert(offsetof(struct vireo_vcpu_state, sticky) == 0x188, "vcpu sticky"
 _Static_assert(offsetof(struct vireo_vcpu_state, user_task) == 0x190, "vcpu user_task");
 _Static_assert(offsetof(struct vireo_vcpu_state, entry_sp) == 0x198, "vcpu entry_sp");
 _Static_assert(offsetof(struct vireo_vcpu_state, entry_ip) == 0x1a0, "vcpu entry_ip");
+_Static_assert(offsetof(struct vireo_vcpu_state, vm) == 0x200, "vcpu vm");
+_Static_assert(offsetof(struct vireo_vcpu_state, vm.guest_mode) == 0x258, "vcpu vm.guest_mode");
 _Static_assert(sizeof(struct vireo_vcpu_state) <= VIREO_VCPU_SIZE, "vcpu area size");
 
 #endif

@@ -48,6 +48,8 @@ struct cpu {
 	struct thread *running;
 	/* The address space in this hart's satp; NULL: the kernel's own. */
 	const struct vmspace *active_vm;
+	/* The guest-physical space of the guest this hart runs right now (hgatp), or NULL. */
+	const struct vmspace *active_guest;
 
 	/* Timers armed on this CPU, by deadline; the compare register holds the first. */
 	struct timer *timers;

@@ -83,6 +83,8 @@ struct thread {
 	struct task *vcpu_task;
 	struct task *vcpu_resume_task; /* vcpu_resume under way: the user task */
 	struct task *vcpu_cached_task; /* the last user task: holds the reference for both */
+	struct task *vcpu_vm;          /* extended mode: the Vm whose guest it runs (ref held) */
+	struct task *vcpu_resume_vm;   /* vcpu_resume into a guest under way (ref held) */
 	bool vcpu_resuming;            /* vcpu_resume under way: load the state area on the way out */
 	bool vcpu_fast_resumed;        /* the fast path did a vcpu_resume: the entry code just leaves */
 

@@ -48,6 +48,12 @@ void vcpu_user_trap(struct thread *t);
 /* Leave the kernel to t, a vCPU: in virtual user mode its registers come from the state area. */
 noreturn_fn void vcpu_return_to_user(struct thread *t);
 
+/* A guest exit (trap_vcpu_guest, lock held): the guest's CSRs into the state area. */
+void vcpu_guest_exit(struct thread *t, const struct trap_frame *tf);
+
+/* This hart no longer runs a guest (every guest exit, lock held). */
+void vcpu_guest_left(void);
+
 /* A dying vCPU thread lets go of its user task. */
 void vcpu_thread_gone(struct thread *t);
 

@@ -3,6 +3,8 @@
  * Factory, filled with the ordinary map operation at guest-physical
  * addresses, up to 2^41 (Sv39x4), with superpages and recursive revocation.
  */
+#include <string.h>
+
 #include "vtest.h"
 
 #define RW (VIREO_MEM_R | VIREO_MEM_W)
@@ -56,5 +58,110 @@ VTEST(vm_maps_guest_physical_memory_and_returns_its_quota)
 	EXPECT_ST(vireo_factory_quota(VIREO_SEL_FACTORY, &limit, &after), VIREO_OK);
 	EXPECT(after == before); /* the 32 KiB root, the tables and the nodes */
 	EXPECT(vt_rights_at(VIREO_SEL_TASK, page, 0) == VIREO_MEM_RWX);
+	return true;
+}
+
+/* ---- a guest: a few instructions in VS-mode ---- */
+
+/* The guest's code: an SBI-style ecall with a7 and a0 set, then an ecall again. */
+extern const char guest_code[], guest_code_end[];
+__asm__(".pushsection .rodata\n"
+	".balign 4\n"
+	"guest_code:\n"
+	"	li a7, 0x4321\n"
+	"	li a0, 7\n"
+	"	ecall\n"          /* exit 1: cause 10, environment call from VS-mode */
+	"	addi a0, a0, 1\n"
+	"	ld a1, 0(zero)\n" /* exit 2: a guest page fault at guest-physical 0 */
+	"1:	j 1b\n"
+	"guest_code_end:\n"
+	".popsection");
+
+#define GUEST_ENTRY 0x80000000UL
+
+static struct {
+	vireo_cap_t self, vm;
+	struct vireo_vcpu_state *v;
+	volatile int ready;
+	volatile unsigned exits;
+	volatile vireo_word_t cause[4], a7, a0, pc[4], htval, mode;
+	volatile int done;
+} gst;
+
+static void __attribute__((noreturn)) vmm_entry(struct vireo_vcpu_state *v)
+{
+	unsigned n = gst.exits;
+
+	if (n < 4) {
+		gst.cause[n] = v->r.cause;
+		gst.pc[n] = v->r.pc;
+	}
+	gst.exits = n + 1;
+	if (v->r.cause == 10 && n == 0) {
+		/* The guest's ecall: answer in a0, skip it, enter again. */
+		gst.a7 = v->r.x[17];
+		gst.a0 = v->r.x[10];
+		gst.mode = v->vm.guest_mode;
+		v->r.x[10] += 100;
+		v->r.pc += 4;
+		vireo_thread_vcpu_resume(gst.self);
+	}
+	if (v->r.cause == 21 || v->r.cause == 13) { /* load guest-page fault */
+		gst.htval = v->vm.htval;
+		gst.a0 = v->r.x[10];
+	}
+	gst.done = 1;
+	vireo_wait(VIREO_TIMEOUT_NEVER);
+	for (;;)
+		;
+}
+
+static void vmm_vcpu(void *arg)
+{
+	struct vireo_vcpu_state *v;
+
+	(void)arg;
+	while (!gst.ready)
+		;
+	v = gst.v;
+	v->r = (struct vireo_vcpu_regs){ 0 };
+	v->r.pc = GUEST_ENTRY;
+	v->vm = (struct vireo_vcpu_vm){ .guest_mode = 1 };
+	v->user_task = gst.vm;
+	v->saved_state = VIREO_VCPU_EXTENDED;
+	vireo_thread_vcpu_resume(gst.self);
+	gst.done = -1;
+}
+
+VTEST(vm_guest_runs_and_its_exits_are_events)
+{
+	static char entry_stack[8192] __attribute__((aligned(16)));
+	vireo_cap_t t;
+	uintptr_t page = vt_pages(0), area = vt_utcb();
+
+	gst.vm = vt_sel();
+	gst.ready = 0;
+	gst.exits = 0;
+	gst.done = 0;
+	EXPECT(page && area);
+	memcpy((void *)page, guest_code, (size_t)(guest_code_end - guest_code));
+	EXPECT_ST(vireo_factory_create_vm(VIREO_SEL_FACTORY, gst.vm), VIREO_OK);
+	EXPECT_ST(vireo_task_map(gst.vm, vireo_fpage_mem(page, 12, VIREO_MEM_RWX), GUEST_ENTRY),
+		  VIREO_OK);
+	EXPECT(vt_thread(&t, vmm_vcpu, 0));
+	EXPECT_ST(vireo_thread_vcpu_enable(t, area), VIREO_OK);
+	gst.self = t;
+	gst.v = (struct vireo_vcpu_state *)area;
+	gst.v->entry_ip = (uintptr_t)vmm_entry;
+	gst.v->entry_sp = (uintptr_t)entry_stack + sizeof(entry_stack);
+	gst.ready = 1;
+	EXPECT(VT_WAIT_UNTIL(gst.done != 0, 500));
+	EXPECT(gst.done == 1 && gst.exits == 2);
+	EXPECT(gst.cause[0] == 10 && gst.pc[0] == GUEST_ENTRY + 8);
+	EXPECT(gst.a7 == 0x4321 && gst.mode == 1);
+	EXPECT(gst.cause[1] == 21); /* load guest-page fault at guest-physical 0 */
+	EXPECT(gst.htval == 0 && gst.a0 == 7 + 100 + 1);
+	EXPECT_ST(vireo_kobject_delete(t), VIREO_OK);
+	EXPECT_ST(vireo_kobject_delete(gst.vm), VIREO_OK);
 	return true;
 }

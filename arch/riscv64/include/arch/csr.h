@@ -47,6 +47,25 @@
 
 #define CSR_STIMECMP 0x14d /* Sstc extension */
 
+/* The H extension (priv spec ch. 18). */
+#define CSR_HSTATUS 0x600
+#define CSR_HEDELEG 0x602
+#define CSR_HIDELEG 0x603
+#define CSR_HVIP 0x645
+#define CSR_HTVAL 0x643
+#define CSR_HTINST 0x64a
+#define CSR_HGATP 0x680
+#define CSR_VSSTATUS 0x200
+#define CSR_VSIE 0x204
+#define CSR_VSTVEC 0x205
+#define CSR_VSSCRATCH 0x240
+#define CSR_VSEPC 0x241
+#define CSR_VSCAUSE 0x242
+#define CSR_VSTVAL 0x243
+#define CSR_VSATP 0x280
+#define HSTATUS_SPV (1UL << 7) /* the trap came from V=1; sret goes to V=1 */
+#define HVIP_VS_BITS ((1UL << 2) | (1UL << 6) | (1UL << 10)) /* VSSIP, VSTIP, VSEIP */
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 

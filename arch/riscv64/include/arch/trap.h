@@ -86,6 +86,12 @@ noreturn_fn void trap_vcpu_user(struct trap_frame *tf);
 /* Into virtual user mode with the state area's registers (regs: its kernel address). */
 noreturn_fn void arch_resume_vcpu_user(struct trap_frame *tf, void *regs);
 
+/* A trap of a guest (trap_entry_guest): registers in the state area, back at V=0. */
+noreturn_fn void trap_vcpu_guest(struct trap_frame *tf);
+
+/* Into the guest (VS CSRs and hgatp loaded: arch_guest_load) with the state area's registers. */
+noreturn_fn void arch_resume_guest(struct trap_frame *tf, void *regs);
+
 /* Called from trap_entry for traps taken in supervisor mode. */
 void trap_kernel(struct trap_frame *tf);
 

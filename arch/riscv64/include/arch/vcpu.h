@@ -5,13 +5,22 @@
 #include <arch/trap.h>
 #include <vireo/vcpu.h>
 
-extern char trap_entry[], trap_entry_full[];
+extern char trap_entry[], trap_entry_full[], trap_entry_guest[];
 
 /* In virtual user mode every trap takes the full save into the state area. */
 static inline void arch_vcpu_enter_user_mode(struct trap_frame *tf)
 {
 	tf->trap_entry = (uint64_t)(uintptr_t)trap_entry_full;
 }
+
+/* Into a guest: every trap is an exit, through trap_entry_guest. */
+static inline void arch_vcpu_enter_guest_mode(struct trap_frame *tf)
+{
+	tf->trap_entry = (uint64_t)(uintptr_t)trap_entry_guest;
+}
+
+void arch_guest_load(const struct vireo_vcpu_vm *vm, uint64_t hgatp);
+void arch_guest_save(struct vireo_vcpu_vm *vm, const struct trap_frame *tf);
 
 /* Back in the guest kernel: system calls are system calls again. */
 static inline void arch_vcpu_from_user(struct trap_frame *tf)
