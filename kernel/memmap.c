@@ -202,8 +202,13 @@ enum vireo_status memmap_map(struct task *src, vireo_fpage_t fp, struct task *ds
 		unsigned order;
 		enum vireo_status st;
 
-		if (!vmspace_lookup(&src->vm, base + off, &m) || !m.node) {
-			off += PAGE_SIZE; /* holes and kernel-made mappings are not passed on */
+		/* Holes and kernel-made mappings are not passed on. */
+		if (!vmspace_lookup(&src->vm, base + off, &m)) {
+			off = vmspace_hole_end(&src->vm, base + off) - base;
+			continue;
+		}
+		if (!m.node) {
+			off = m.start + (PAGE_SIZE << m.order) - base;
 			continue;
 		}
 		order = piece_order(base + off, dst_base + off,
@@ -239,7 +244,7 @@ enum vireo_status memmap_unmap(struct task *t, vireo_fpage_t fp, unsigned rights
 		uint64_t msize, lo, hi;
 
 		if (!vmspace_lookup(&t->vm, a, &m)) {
-			a += PAGE_SIZE;
+			a = vmspace_hole_end(&t->vm, a);
 			continue;
 		}
 		msize = PAGE_SIZE << m.order;

@@ -194,6 +194,8 @@ static enum vireo_status task_invoke(struct kobject *obj, unsigned rights, struc
 			return VIREO_E_RIGHTS;
 		switch (vireo_fpage_type(msg_word(m, 1))) {
 		case VIREO_FPAGE_CAP:
+			if (obj->kind == VIREO_KIND_VM)
+				return VIREO_E_ARG; /* a Vm holds memory only */
 			return task_copy_caps(caller->task, msg_word(m, 1), t, msg_word(m, 2));
 		case VIREO_FPAGE_MEM:
 			if (msg_word(m, 3) & ~(vireo_word_t)VIREO_MAP_GRANT)

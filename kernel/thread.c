@@ -177,8 +177,8 @@ static enum vireo_status thread_ex_regs(struct thread *t, struct msg *m)
 	sched_hold(t);
 	if (t->obj.dead) {
 		st = VIREO_E_CAP; /* deleted while this hart waited */
-	} else if (t->vcpu_task) {
-		st = VIREO_E_BUSY; /* virtual user mode: its registers are its guest's (state area) */
+	} else if (t->vcpu_task || t->vcpu_vm) {
+		st = VIREO_E_BUSY; /* user mode or a guest: its registers are in the state area */
 	} else {
 		old_ip = t->regs.sepc;
 		old_sp = t->regs.regs[REG_SP];

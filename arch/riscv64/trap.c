@@ -235,9 +235,9 @@ noreturn_fn void trap_vcpu_guest(struct trap_frame *tf)
 	struct thread *t = thread_of(tf);
 
 	klock_acquire();
-	vcpu_guest_left();
 	if (t->vcpu_vm)
 		vcpu_guest_exit(t, tf);
+	vcpu_guest_left();
 	if (tf->scause & SCAUSE_INTERRUPT)
 		trap_interrupt(tf);
 	else if (!t->obj.dead && t->vcpu_vm)

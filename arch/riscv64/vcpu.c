@@ -39,8 +39,9 @@ void arch_vcpu_frame_init(struct trap_frame *tf, struct vireo_vcpu_regs *r)
 /* Extended mode: the guest's VS CSRs and hgatp into the hart (before every entry). */
 void arch_guest_load(const struct vireo_vcpu_vm *vm, uint64_t hgatp)
 {
-	csr_write(CSR_HEDELEG, 0); /* every guest trap exits (the VMM reflects what it wants) */
-	csr_write(CSR_HIDELEG, 0);
+	csr_write(CSR_HEDELEG, 0); /* every guest exception exits (the VMM reflects what it wants) */
+	/* Interrupts the VMM injects through hvip go to the guest itself. */
+	csr_write(CSR_HIDELEG, HVIP_VS_BITS);
 	csr_write(CSR_VSSTATUS, vm->vsstatus);
 	csr_write(CSR_VSIE, vm->vsie);
 	csr_write(CSR_VSTVEC, vm->vstvec);
@@ -51,9 +52,12 @@ void arch_guest_load(const struct vireo_vcpu_vm *vm, uint64_t hgatp)
 	csr_write(CSR_VSATP, vm->vsatp);
 	csr_write(CSR_HVIP, vm->hvip & HVIP_VS_BITS);
 	csr_write(CSR_HGATP, hgatp);
-	/* No VMIDs yet: no guest translation of another Vm may survive (§18.5.2). */
+	/*
+	 * No VMIDs yet: no translation of another guest may survive, neither
+	 * guest-physical (§18.5.2) nor the guest's own virtual ones (hfence.vvma).
+	 */
 	__asm__ volatile(".option push\n.option arch, +h\nhfence.gvma zero, zero\n"
-			 ".option pop" ::: "memory");
+			 "hfence.vvma zero, zero\n.option pop" ::: "memory");
 	if (vm->guest_mode)
 		csr_set(sstatus, SSTATUS_SPP);
 	else
@@ -75,5 +79,11 @@ void arch_guest_save(struct vireo_vcpu_vm *vm, const struct trap_frame *tf)
 	vm->htval = csr_read(CSR_HTVAL);
 	vm->htinst = csr_read(CSR_HTINST);
 	vm->guest_mode = (csr_read(sstatus) & SSTATUS_SPP) != 0;
+}
+
+void arch_guest_off(void)
+{
+	/* Nothing of a guest stays in the hart: not its Vm's root, not its injected interrupts. */
 	csr_write(CSR_HGATP, 0);
+	csr_write(CSR_HVIP, 0);
 }

@@ -30,7 +30,6 @@
 #define TABLE_ORDER 1
 #define GSTAGE_ROOT_ORDER 3
 #define GSTAGE_ROOT_ENTRIES (4 * PT_ENTRIES)
-#define GSTAGE_END ((uintptr_t)1 << 41)
 #define HGATP_MODE_SV39X4 (8UL << 60)
 
 static bool in_gstage_root(const struct vmspace *vs, const pte_t *table)
@@ -49,10 +48,7 @@ static pte_t *root_for(const struct vmspace *vs, uintptr_t va)
 	return vs->gstage ? vs->root + PT_ENTRIES * ((va >> 39) & 3) : vs->root;
 }
 
-uintptr_t vmspace_limit(const struct vmspace *vs)
-{
-	return vs->gstage ? GSTAGE_END : VMSPACE_USER_END;
-}
+
 
 static pte_t *charged_table(void *ctx)
 {
@@ -278,6 +274,22 @@ enum vireo_status vmspace_map(struct vmspace *vs, uintptr_t va, paddr_t pa, unsi
 	t[i] = pte_leaf(pa, pte_perm(rights));
 	companion(vs, t)[i] = node;
 	return VIREO_OK;
+}
+
+uintptr_t vmspace_hole_end(const struct vmspace *vs, uintptr_t va)
+{
+	pte_t *t = root_for(vs, va);
+
+	if (va >= vmspace_limit(vs))
+		return vmspace_limit(vs);
+	for (unsigned l = PT_LEVELS - 1;; l--) {
+		pte_t *e = &t[pt_index(va, l)];
+		uint64_t span = (uint64_t)PAGE_SIZE << (9 * l);
+
+		if (!pte_valid(*e) || l == 0 || pte_is_leaf(*e))
+			return ALIGN_DOWN(va, span) + span;
+		t = va_ptr(phys_to_virt(pte_pa(*e)));
+	}
 }
 
 bool vmspace_lookup(const struct vmspace *vs, uintptr_t va, struct vm_mapping *m)

@@ -26,8 +26,7 @@ must_check enum vireo_status vmspace_init(struct vmspace *vs, struct factory *f)
  */
 must_check enum vireo_status vmspace_init_gstage(struct vmspace *vs, struct factory *f);
 
-/* The end of the addresses vs can map. */
-uintptr_t vmspace_limit(const struct vmspace *vs);
+/* vmspace_limit(vs), from arch/vmspace.h: the end of the addresses vs can map. */
 
 /* Free every page table (not the mapped memory). */
 void vmspace_destroy(struct vmspace *vs);
@@ -59,6 +58,13 @@ struct vm_mapping {
 
 /* Find the mapping covering va. */
 bool vmspace_lookup(const struct vmspace *vs, uintptr_t va, struct vm_mapping *m);
+
+/*
+ * Where the unmapped stretch around va ends (va is in no mapping): the end
+ * of the largest empty table region that holds it, so that walks over
+ * large empty ranges take few steps.
+ */
+uintptr_t vmspace_hole_end(const struct vmspace *vs, uintptr_t va);
 
 /* Call fn for every mapping that carries a node (task destruction). */
 void vmspace_for_each_node(struct vmspace *vs, void (*fn)(void *node, void *ctx), void *ctx);

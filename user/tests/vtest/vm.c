@@ -38,6 +38,9 @@ VTEST(vm_maps_guest_physical_memory_and_returns_its_quota)
 	EXPECT(vt_rights_at(vm, GPA_HIGH, 0) == VIREO_MEM_R);
 	EXPECT(vt_rights_at(vm, GPA_RAM + 0x200000, &log2) == VIREO_MEM_RWX && log2 == 21);
 	EXPECT(vt_rights_at(vm, GPA_RAM + 0x1000, 0) == 0);
+	/* A Vm holds memory only: no capabilities. */
+	EXPECT_ST(vireo_task_map(vm, vireo_fpage_cap(VIREO_SEL_TASK, 0, VIREO_CAP_READ), 8),
+		  VIREO_E_ARG);
 	/* Beyond 2^41: refused. */
 	EXPECT_ST(vireo_task_map(vm, vireo_fpage_mem(page, 12, RW), GPA_END), VIREO_E_ARG);
 	EXPECT_ST(vireo_task_map(vm, vireo_fpage_mem(page, 12, RW), GPA_END - 0x1000), VIREO_OK);

@@ -21,6 +21,8 @@ static inline void arch_vcpu_enter_guest_mode(struct trap_frame *tf)
 
 void arch_guest_load(const struct vireo_vcpu_vm *vm, uint64_t hgatp);
 void arch_guest_save(struct vireo_vcpu_vm *vm, const struct trap_frame *tf);
+/* After every guest exit, whatever became of its vCPU. */
+void arch_guest_off(void);
 
 /* Back in the guest kernel: system calls are system calls again. */
 static inline void arch_vcpu_from_user(struct trap_frame *tf)

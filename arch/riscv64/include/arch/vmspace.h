@@ -15,6 +15,15 @@ struct vmspace {
 	bool gstage;             /* a guest-physical space (Sv39x4), never in satp */
 };
 
+/* The end of a guest-physical space: Sv39x4 has 41-bit addresses (§18.5.1). */
+#define ARCH_GSTAGE_END ((uintptr_t)1 << 41)
+
+/* The end of the addresses vs can map (hot: inline). */
+static inline uintptr_t vmspace_limit(const struct vmspace *vs)
+{
+	return vs->gstage ? ARCH_GSTAGE_END : ARCH_USER_END;
+}
+
 /* Make vs the address space of this hart's user mode (hot: inline). */
 static inline void vmspace_activate(const struct vmspace *vs)
 {
