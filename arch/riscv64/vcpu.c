@@ -39,7 +39,8 @@ void arch_vcpu_frame_init(struct trap_frame *tf, struct vireo_vcpu_regs *r)
 /* Extended mode: the guest's VS CSRs and hgatp into the hart (before every entry). */
 void arch_guest_load(const struct vireo_vcpu_vm *vm, uint64_t hgatp)
 {
-	csr_write(CSR_HEDELEG, 0); /* every guest exception exits (the VMM reflects what it wants) */
+	/* What the VMM lets the guest take itself; everything else exits. */
+	csr_write(CSR_HEDELEG, vm->hedeleg & VIREO_VCPU_VM_DELEGABLE);
 	/* Interrupts the VMM injects through hvip go to the guest itself. */
 	csr_write(CSR_HIDELEG, HVIP_VS_BITS);
 	csr_write(CSR_VSSTATUS, vm->vsstatus);
@@ -83,7 +84,8 @@ void arch_guest_save(struct vireo_vcpu_vm *vm, const struct trap_frame *tf)
 
 void arch_guest_off(void)
 {
-	/* Nothing of a guest stays in the hart: not its Vm's root, not its injected interrupts. */
+	/* Nothing of a guest stays in the hart: its Vm's root, its interrupts, its delegations. */
 	csr_write(CSR_HGATP, 0);
 	csr_write(CSR_HVIP, 0);
+	csr_write(CSR_HEDELEG, 0);
 }

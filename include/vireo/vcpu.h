@@ -62,7 +62,23 @@ struct vireo_vcpu_vm {
 	vireo_word_t htval;      /* exit: guest-physical address >> 2 of a guest page fault */
 	vireo_word_t htinst;     /* exit: the trapping instruction, transformed, or 0 */
 	vireo_word_t guest_mode; /* 1: VS-mode, 0: VU-mode (exit: where it was; entry: where to go) */
+	/*
+	 * Exceptions the guest handles itself, without an exit (hedeleg):
+	 * bit n for scause n, out of VIREO_VCPU_VM_DELEGABLE; other bits are
+	 * ignored.
+	 */
+	vireo_word_t hedeleg;
 };
+
+/*
+ * What a guest may take itself: misaligned and access faults, breakpoint,
+ * ecall from VU-mode, page faults. Not: illegal instruction (the kernel
+ * needs it for the FPU), ecall from VS-mode (the VMM's SBI), guest-page
+ * faults and virtual instructions (the hypervisor's by definition).
+ */
+#define VIREO_VCPU_VM_DELEGABLE                                                           \
+	((1u << 0) | (1u << 1) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7) | \
+	 (1u << 8) | (1u << 12) | (1u << 13) | (1u << 15))
 
 struct vireo_vcpu_state {
 	vireo_word_t version;
@@ -90,6 +106,7 @@ _Static_assert(offsetof(struct vireo_vcpu_state, entry_sp) == 0x198, "vcpu entry
 _Static_assert(offsetof(struct vireo_vcpu_state, entry_ip) == 0x1a0, "vcpu entry_ip");
 _Static_assert(offsetof(struct vireo_vcpu_state, vm) == 0x200, "vcpu vm");
 _Static_assert(offsetof(struct vireo_vcpu_state, vm.guest_mode) == 0x258, "vcpu vm.guest_mode");
+_Static_assert(offsetof(struct vireo_vcpu_state, vm.hedeleg) == 0x260, "vcpu vm.hedeleg");
 _Static_assert(sizeof(struct vireo_vcpu_state) <= VIREO_VCPU_SIZE, "vcpu area size");
 
 #endif

@@ -168,3 +168,104 @@ VTEST(vm_guest_runs_and_its_exits_are_events)
 	EXPECT_ST(vireo_kobject_delete(gst.vm), VIREO_OK);
 	return true;
 }
+
+/*
+ * A guest with a kernel and a user mode of its own: VS-mode sets its trap
+ * vector and drops to VU-mode, whose ecall (cause 8, delegated) reaches
+ * the guest kernel without an exit; the guest kernel then reports scause
+ * to the VMM with an ecall of its own (cause 10).
+ */
+extern const char guest2_code[], guest2_code_end[];
+__asm__(".pushsection .rodata\n"
+	".balign 4\n"
+	"guest2_code:\n"
+	"	lla t0, 2f\n"
+	"	csrw stvec, t0\n"   /* vstvec, in VS-mode */
+	"	lla t0, 1f\n"
+	"	csrw sepc, t0\n"
+	"	li t0, 0x100\n"
+	"	csrc sstatus, t0\n" /* SPP = 0: sret goes to VU-mode */
+	"	sret\n"
+	"1:	li a7, 0x55\n"       /* VU-mode */
+	"	ecall\n"
+	"	j 1b\n"
+	".balign 4\n"
+	"2:	csrr a0, scause\n"   /* VS-mode again: the guest kernel's trap handler */
+	"	csrr a1, sepc\n"
+	"	li a7, 0x66\n"
+	"	ecall\n"
+	"3:	j 3b\n"
+	"guest2_code_end:\n"
+	".popsection");
+
+static struct {
+	vireo_cap_t self;
+	volatile int done;
+	volatile vireo_word_t cause, a7, a0, a1, mode, exits;
+} g2;
+
+static void __attribute__((noreturn)) vmm2_entry(struct vireo_vcpu_state *v)
+{
+	g2.exits++;
+	g2.cause = v->r.cause;
+	g2.a7 = v->r.x[17];
+	g2.a0 = v->r.x[10];
+	g2.a1 = v->r.x[11];
+	g2.mode = v->vm.guest_mode;
+	g2.done = 1;
+	vireo_wait(VIREO_TIMEOUT_NEVER);
+	for (;;)
+		;
+}
+
+static volatile vireo_cap_t g2_vm;
+static struct vireo_vcpu_state *volatile g2_v;
+
+static void vmm2_vcpu(void *arg)
+{
+	struct vireo_vcpu_state *v;
+
+	(void)arg;
+	while (!g2_v)
+		;
+	v = g2_v;
+	v->r = (struct vireo_vcpu_regs){ 0 };
+	v->r.pc = GUEST_ENTRY;
+	v->vm = (struct vireo_vcpu_vm){ .guest_mode = 1, .hedeleg = 1u << 8 };
+	v->user_task = g2_vm;
+	v->saved_state = VIREO_VCPU_EXTENDED;
+	vireo_thread_vcpu_resume(g2.self);
+	g2.done = -1;
+}
+
+VTEST(vm_guest_takes_the_exceptions_it_is_given)
+{
+	static char entry_stack[8192] __attribute__((aligned(16)));
+	vireo_cap_t t, vm = vt_sel();
+	uintptr_t page = vt_pages(0), area = vt_utcb();
+	struct vireo_vcpu_state *v = (struct vireo_vcpu_state *)area;
+
+	g2 = (typeof(g2)){ 0 };
+	g2_v = 0;
+	g2_vm = vm;
+	EXPECT(page && area);
+	memcpy((void *)page, guest2_code, (size_t)(guest2_code_end - guest2_code));
+	EXPECT_ST(vireo_factory_create_vm(VIREO_SEL_FACTORY, vm), VIREO_OK);
+	EXPECT_ST(vireo_task_map(vm, vireo_fpage_mem(page, 12, VIREO_MEM_RWX), GUEST_ENTRY),
+		  VIREO_OK);
+	EXPECT(vt_thread(&t, vmm2_vcpu, 0));
+	EXPECT_ST(vireo_thread_vcpu_enable(t, area), VIREO_OK);
+	g2.self = t;
+	v->entry_ip = (uintptr_t)vmm2_entry;
+	v->entry_sp = (uintptr_t)entry_stack + sizeof(entry_stack);
+	g2_v = v;
+	EXPECT(VT_WAIT_UNTIL(g2.done != 0, 500));
+	/* One exit only: the VU ecall went to the guest kernel, which then called out. */
+	EXPECT(g2.done == 1 && g2.exits == 1);
+	EXPECT(g2.cause == 10 && g2.a7 == 0x66 && g2.mode == 1);
+	EXPECT(g2.a0 == 8);                              /* the guest saw its user's ecall */
+	EXPECT(g2.a1 >= GUEST_ENTRY && g2.a1 < GUEST_ENTRY + 0x100); /* at the VU ecall */
+	EXPECT_ST(vireo_kobject_delete(t), VIREO_OK);
+	EXPECT_ST(vireo_kobject_delete(vm), VIREO_OK);
+	return true;
+}
