@@ -30,6 +30,11 @@ void timer_hart_init(void)
 	csr_set(sie, SIE_STIE);
 }
 
+bool arch_timer_has_sstc(void)
+{
+	return use_sstc;
+}
+
 const char *arch_timer_kind(void)
 {
 	return use_sstc ? "sstc" : "sbi";

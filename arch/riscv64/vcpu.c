@@ -1,5 +1,6 @@
 /* The riscv64 side of the vCPU (see kernel/vcpu.h). */
 #include <arch/csr.h>
+#include <arch/timer.h>
 #include <arch/trap.h>
 #include <kernel/vcpu.h>
 
@@ -52,6 +53,13 @@ void arch_guest_load(const struct vireo_vcpu_vm *vm, uint64_t hgatp)
 	csr_write(CSR_VSTVAL, vm->vstval);
 	csr_write(CSR_VSATP, vm->vsatp);
 	csr_write(CSR_HVIP, vm->hvip & HVIP_VS_BITS);
+	/* The guest reads time, cycle and instret itself, as user mode does. */
+	csr_write(CSR_HCOUNTEREN, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
+	if (arch_timer_has_sstc()) {
+		csr_set(CSR_HENVCFG, HENVCFG_STCE);
+		csr_write(CSR_HTIMEDELTA, vm->htimedelta);
+		csr_write(CSR_VSTIMECMP, vm->vstimecmp);
+	}
 	csr_write(CSR_HGATP, hgatp);
 	/*
 	 * No VMIDs yet: no translation of another guest may survive, neither
@@ -80,6 +88,8 @@ void arch_guest_save(struct vireo_vcpu_vm *vm, const struct trap_frame *tf)
 	vm->htval = csr_read(CSR_HTVAL);
 	vm->htinst = csr_read(CSR_HTINST);
 	vm->guest_mode = (csr_read(sstatus) & SSTATUS_SPP) != 0;
+	if (arch_timer_has_sstc())
+		vm->vstimecmp = csr_read(CSR_VSTIMECMP);
 }
 
 void arch_guest_off(void)
@@ -88,4 +98,6 @@ void arch_guest_off(void)
 	csr_write(CSR_HGATP, 0);
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HEDELEG, 0);
+	if (arch_timer_has_sstc())
+		csr_write(CSR_VSTIMECMP, UINT64_MAX); /* no guest timer interrupt pending for the next */
 }

@@ -68,6 +68,12 @@ struct vireo_vcpu_vm {
 	 * ignored.
 	 */
 	vireo_word_t hedeleg;
+	/*
+	 * The guest's timer (Sstc): vstimecmp, compared with time + htimedelta;
+	 * it raises the guest's VS timer interrupt by itself, without an exit.
+	 */
+	vireo_word_t vstimecmp;
+	vireo_word_t htimedelta;
 };
 
 /*
@@ -107,6 +113,7 @@ _Static_assert(offsetof(struct vireo_vcpu_state, entry_ip) == 0x1a0, "vcpu entry
 _Static_assert(offsetof(struct vireo_vcpu_state, vm) == 0x200, "vcpu vm");
 _Static_assert(offsetof(struct vireo_vcpu_state, vm.guest_mode) == 0x258, "vcpu vm.guest_mode");
 _Static_assert(offsetof(struct vireo_vcpu_state, vm.hedeleg) == 0x260, "vcpu vm.hedeleg");
+_Static_assert(offsetof(struct vireo_vcpu_state, vm.htimedelta) == 0x270, "vcpu vm.htimedelta");
 _Static_assert(sizeof(struct vireo_vcpu_state) <= VIREO_VCPU_SIZE, "vcpu area size");
 
 #endif

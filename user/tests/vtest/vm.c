@@ -269,3 +269,74 @@ VTEST(vm_guest_takes_the_exceptions_it_is_given)
 	EXPECT_ST(vireo_kobject_delete(vm), VIREO_OK);
 	return true;
 }
+
+/* A guest that arms its own timer (Sstc's stimecmp is its vstimecmp) and waits for it. */
+extern const char guest3_code[], guest3_code_end[];
+__asm__(".pushsection .rodata\n"
+	".balign 4\n"
+	"guest3_code:\n"
+	"	lla t0, 2f\n"
+	"	csrw stvec, t0\n"
+	"	rdtime t0\n"
+	"	li t1, 10000\n"
+	"	add t0, t0, t1\n"
+	"	csrw 0x14d, t0\n"   /* stimecmp: the guest's vstimecmp */
+	"	li t0, 0x20\n"
+	"	csrs sie, t0\n"     /* STIE */
+	"	csrsi sstatus, 2\n" /* SIE */
+	"1:	wfi\n"
+	"	j 1b\n"
+	".balign 4\n"
+	"2:	csrr a0, scause\n"
+	"	li a7, 0x77\n"
+	"	ecall\n"
+	"3:	j 3b\n"
+	"guest3_code_end:\n"
+	".popsection");
+
+static void vmm3_vcpu(void *arg)
+{
+	struct vireo_vcpu_state *v;
+
+	(void)arg;
+	while (!g2_v)
+		;
+	v = g2_v;
+	v->r = (struct vireo_vcpu_regs){ 0 };
+	v->r.pc = GUEST_ENTRY;
+	v->vm = (struct vireo_vcpu_vm){ .guest_mode = 1, .vstimecmp = ~0ULL };
+	v->user_task = g2_vm;
+	v->saved_state = VIREO_VCPU_EXTENDED;
+	vireo_thread_vcpu_resume(g2.self);
+	g2.done = -1;
+}
+
+VTEST(vm_guest_timer_interrupts_the_guest_without_an_exit)
+{
+	static char entry_stack[8192] __attribute__((aligned(16)));
+	vireo_cap_t t, vm = vt_sel();
+	uintptr_t page = vt_pages(0), area = vt_utcb();
+	struct vireo_vcpu_state *v = (struct vireo_vcpu_state *)area;
+
+	g2 = (typeof(g2)){ 0 };
+	g2_v = 0;
+	g2_vm = vm;
+	EXPECT(page && area);
+	memcpy((void *)page, guest3_code, (size_t)(guest3_code_end - guest3_code));
+	EXPECT_ST(vireo_factory_create_vm(VIREO_SEL_FACTORY, vm), VIREO_OK);
+	EXPECT_ST(vireo_task_map(vm, vireo_fpage_mem(page, 12, VIREO_MEM_RWX), GUEST_ENTRY),
+		  VIREO_OK);
+	EXPECT(vt_thread(&t, vmm3_vcpu, 0));
+	EXPECT_ST(vireo_thread_vcpu_enable(t, area), VIREO_OK);
+	g2.self = t;
+	v->entry_ip = (uintptr_t)vmm2_entry;
+	v->entry_sp = (uintptr_t)entry_stack + sizeof(entry_stack);
+	g2_v = v;
+	EXPECT(VT_WAIT_UNTIL(g2.done != 0, 500));
+	EXPECT(g2.done == 1 && g2.exits == 1); /* only the report: the tick itself did not exit */
+	EXPECT(g2.cause == 10 && g2.a7 == 0x77);
+	EXPECT(g2.a0 == ((1ULL << 63) | 5)); /* the guest took a supervisor timer interrupt */
+	EXPECT_ST(vireo_kobject_delete(t), VIREO_OK);
+	EXPECT_ST(vireo_kobject_delete(vm), VIREO_OK);
+	return true;
+}

@@ -63,6 +63,11 @@
 #define CSR_VSCAUSE 0x242
 #define CSR_VSTVAL 0x243
 #define CSR_VSATP 0x280
+#define CSR_VSTIMECMP 0x24d
+#define CSR_HTIMEDELTA 0x605
+#define CSR_HCOUNTEREN 0x606
+#define CSR_HENVCFG 0x60a
+#define HENVCFG_STCE (1UL << 63) /* the guest may use Sstc */
 #define HSTATUS_SPV (1UL << 7) /* the trap came from V=1; sret goes to V=1 */
 #define HVIP_VS_BITS ((1UL << 2) | (1UL << 6) | (1UL << 10)) /* VSSIP, VSTIP, VSEIP */
 

@@ -7,6 +7,9 @@
 /* Choose the mechanism: Sstc only when the device tree names it and the CSR is accessible. */
 void timer_init(bool dt_has_sstc);
 
+/* Whether the harts have Sstc (then guests have vstimecmp too). */
+bool arch_timer_has_sstc(void);
+
 /* A secondary hart: the same mechanism, nothing armed, its interrupt enabled. */
 void timer_hart_init(void);
 
