@@ -394,8 +394,6 @@ noreturn_fn void vcpu_return_to_user(struct thread *t)
 	if (t->vcpu_vm) {
 		/* Unmaps from the Vm flush this hart's guest TLB while the guest runs. */
 		cpu_this()->active_guest = &t->vcpu_vm->vm;
-		/* The VMM's FP registers are not the guest's: saved, and off (no guest FPU yet). */
-		arch_fpu_switch(&t->fpu);
 		arch_guest_load(&t->vcpu->vm, t->vcpu_vm->vm.satp);
 		arch_resume_guest(&t->regs, &t->vcpu->r);
 	}

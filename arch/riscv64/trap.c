@@ -240,8 +240,12 @@ noreturn_fn void trap_vcpu_guest(struct trap_frame *tf)
 	vcpu_guest_left();
 	if (tf->scause & SCAUSE_INTERRUPT)
 		trap_interrupt(tf);
-	else if (!t->obj.dead && t->vcpu_vm)
-		vcpu_user_trap(t); /* every guest exit is its VMM's */
+	else if (t->obj.dead || !t->vcpu_vm)
+		; /* its hart just leaves it (sched_drop) */
+	else if (tf->scause == EXC_ILLEGAL_INST && arch_fpu_first_use(&t->fpu))
+		; /* the vCPU thread's FP registers are loaded now: the guest retries */
+	else
+		vcpu_user_trap(t); /* every other guest exit is its VMM's */
 	sched_continue(t);
 	sched_exit();
 }

@@ -340,3 +340,68 @@ VTEST(vm_guest_timer_interrupts_the_guest_without_an_exit)
 	EXPECT_ST(vireo_kobject_delete(vm), VIREO_OK);
 	return true;
 }
+
+/* A guest that uses the FPU: the vCPU thread's FP registers are its. */
+extern const char guest4_code[], guest4_code_end[];
+__asm__(".pushsection .rodata\n"
+	".balign 4\n"
+	"guest4_code:\n"
+	"	li t0, 0x2000\n"
+	"	csrs sstatus, t0\n"  /* the guest's own FS (vsstatus): Initial */
+	"	li a0, 0x1234567\n"
+	".option push\n.option arch, +d\n"
+	"	fmv.d.x f3, a0\n"
+	"	fmv.x.d a1, f3\n"
+	".option pop\n"
+	"	li a7, 0x88\n"
+	"	ecall\n"
+	"1:	j 1b\n"
+	"guest4_code_end:\n"
+	".popsection");
+
+static void vmm4_vcpu(void *arg)
+{
+	struct vireo_vcpu_state *v;
+
+	(void)arg;
+	while (!g2_v)
+		;
+	v = g2_v;
+	v->r = (struct vireo_vcpu_regs){ 0 };
+	v->r.pc = GUEST_ENTRY;
+	v->vm = (struct vireo_vcpu_vm){ .guest_mode = 1, .vstimecmp = ~0ULL };
+	v->user_task = g2_vm;
+	v->saved_state = VIREO_VCPU_EXTENDED;
+	vireo_thread_vcpu_resume(g2.self);
+	g2.done = -1;
+}
+
+VTEST(vm_guest_uses_the_fpu)
+{
+	static char entry_stack[8192] __attribute__((aligned(16)));
+	vireo_cap_t t, vm = vt_sel();
+	uintptr_t page = vt_pages(0), area = vt_utcb();
+	struct vireo_vcpu_state *v = (struct vireo_vcpu_state *)area;
+
+	g2 = (typeof(g2)){ 0 };
+	g2_v = 0;
+	g2_vm = vm;
+	EXPECT(page && area);
+	memcpy((void *)page, guest4_code, (size_t)(guest4_code_end - guest4_code));
+	EXPECT_ST(vireo_factory_create_vm(VIREO_SEL_FACTORY, vm), VIREO_OK);
+	EXPECT_ST(vireo_task_map(vm, vireo_fpage_mem(page, 12, VIREO_MEM_RWX), GUEST_ENTRY),
+		  VIREO_OK);
+	EXPECT(vt_thread(&t, vmm4_vcpu, 0));
+	EXPECT_ST(vireo_thread_vcpu_enable(t, area), VIREO_OK);
+	g2.self = t;
+	v->entry_ip = (uintptr_t)vmm2_entry;
+	v->entry_sp = (uintptr_t)entry_stack + sizeof(entry_stack);
+	g2_v = v;
+	EXPECT(VT_WAIT_UNTIL(g2.done != 0, 500));
+	EXPECT(g2.done == 1 && g2.exits == 1); /* the FPU's first use is the kernel's, no exit */
+	EXPECT(g2.cause == 10 && g2.a7 == 0x88);
+	EXPECT(g2.a0 == 0x1234567 && g2.a1 == 0x1234567);
+	EXPECT_ST(vireo_kobject_delete(t), VIREO_OK);
+	EXPECT_ST(vireo_kobject_delete(vm), VIREO_OK);
+	return true;
+}
