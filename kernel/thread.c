@@ -214,6 +214,8 @@ static enum vireo_status thread_invoke(struct kobject *obj, unsigned rights,
 		return msg_words(m) < 2 ? VIREO_E_ARG : vcpu_enable(t, msg_word(m, 1));
 	case VIREO_THREAD_VCPU_RESUME:
 		return t == caller ? vcpu_resume(t, m) : VIREO_E_ARG;
+	case VIREO_THREAD_VCPU_GUEST_MEM:
+		return t == caller ? vcpu_guest_mem(t, m) : VIREO_E_ARG;
 	default:
 		return VIREO_E_OP;
 	}

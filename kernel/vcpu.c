@@ -428,3 +428,31 @@ void vcpu_thread_gone(struct thread *t)
 		kobject_put(&t->vcpu_cached_task->obj);
 	t->vcpu_cached_task = 0;
 }
+
+enum vireo_status vcpu_guest_mem(struct thread *t, struct msg *m)
+{
+	struct vireo_vcpu_state *v = t->vcpu;
+	unsigned kind = (unsigned)msg_word(m, 2);
+	uint64_t value = msg_word(m, 3);
+	struct kobject *vm;
+	enum vireo_status st;
+
+	if (!v)
+		return VIREO_E_BUSY;
+	if (msg_words(m) < 3 || kind > VIREO_GUEST_STORE)
+		return VIREO_E_ARG;
+	st = cspace_get(&t->task->cspace, v->user_task, VIREO_CAP_WRITE, &vm, 0);
+	if (st != VIREO_OK)
+		return st;
+	if (vm->kind != VIREO_KIND_VM)
+		return VIREO_E_ARG;
+	if (!arch_guest_access(((struct task *)vm)->vm.satp, &v->vm, msg_word(m, 1),
+			       kind == VIREO_GUEST_LOAD    ? VCPU_GUEST_LOAD
+			       : kind == VIREO_GUEST_FETCH ? VCPU_GUEST_FETCH
+							   : VCPU_GUEST_STORE,
+			       &value))
+		return VIREO_E_RANGE;
+	msg_reply(m, 1);
+	msg_set(m, 0, kind == VIREO_GUEST_STORE ? 0 : value);
+	return VIREO_OK;
+}

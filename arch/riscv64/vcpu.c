@@ -101,3 +101,36 @@ void arch_guest_off(void)
 	if (arch_timer_has_sstc())
 		csr_write(CSR_VSTIMECMP, UINT64_MAX); /* no guest timer interrupt pending for the next */
 }
+
+bool arch_hlv_d(uintptr_t gva, uint64_t *out);
+bool arch_hlvx_hu(uintptr_t gva, uint64_t *out);
+bool arch_hsv_d(uintptr_t gva, uint64_t value);
+
+bool arch_guest_access(uint64_t hgatp, const struct vireo_vcpu_vm *vm, uintptr_t gva,
+		       enum vcpu_guest_access kind, uint64_t *value)
+{
+	bool ok;
+
+	/* The guest's view: its page table, its SUM/MXR, its privilege (SPVP). */
+	csr_write(CSR_HGATP, hgatp);
+	csr_write(CSR_VSATP, vm->vsatp);
+	csr_write(CSR_VSSTATUS, vm->vsstatus);
+	if (vm->guest_mode)
+		csr_set(CSR_HSTATUS, HSTATUS_SPVP);
+	else
+		csr_clear(CSR_HSTATUS, HSTATUS_SPVP);
+	__asm__ volatile(".option push\n.option arch, +h\nhfence.gvma zero, zero\n"
+			 "hfence.vvma zero, zero\n.option pop" ::: "memory");
+	switch (kind) {
+	case VCPU_GUEST_LOAD:
+		ok = arch_hlv_d(gva, value);
+		break;
+	case VCPU_GUEST_FETCH:
+		ok = arch_hlvx_hu(gva, value);
+		break;
+	default:
+		ok = arch_hsv_d(gva, *value);
+	}
+	csr_write(CSR_HGATP, 0);
+	return ok;
+}

@@ -110,7 +110,19 @@ enum {
 	 * saved_state). Returns only on an error.
 	 */
 	VIREO_THREAD_VCPU_RESUME = 6,
+	/*
+	 * On the caller's own vCPU: read or write the memory of the guest of
+	 * the Vm its user_task names, with the guest's own translation
+	 * (state area: vsatp, vsstatus, guest_mode). MR1 guest-virtual
+	 * address, MR2 VIREO_GUEST_* access, MR3 the value to store ->
+	 * MR0 the value read. VIREO_E_RANGE if the guest could not access it.
+	 */
+	VIREO_THREAD_VCPU_GUEST_MEM = 7,
 };
+
+#define VIREO_GUEST_LOAD 0u  /* 8 bytes, naturally aligned */
+#define VIREO_GUEST_FETCH 1u /* 16 bits, as an instruction fetch (execute permission) */
+#define VIREO_GUEST_STORE 2u /* 8 bytes, naturally aligned */
 
 #define VIREO_THREAD_CTL_PAGER 0x1u
 #define VIREO_THREAD_CTL_EXC_HANDLER 0x2u

@@ -77,3 +77,19 @@ void vireo_vcpu_idle(struct vireo_vcpu_state *v, vireo_vcpu_handler_t handle)
 		handle(v);
 	vireo_vcpu_irq_enable(v, handle);
 }
+
+enum vireo_status vireo_vcpu_guest_mem(vireo_cap_t self, uintptr_t gva, unsigned access,
+				       uint64_t *value)
+{
+	vireo_word_t *mr = vireo_utcb()->mr;
+	enum vireo_status st;
+
+	mr[0] = VIREO_THREAD_VCPU_GUEST_MEM;
+	mr[1] = gva;
+	mr[2] = access;
+	mr[3] = *value;
+	st = vireo_invoke(self, VIREO_PROTO_THREAD, 4);
+	if (st == VIREO_OK && access != VIREO_GUEST_STORE)
+		*value = mr[0];
+	return st;
+}

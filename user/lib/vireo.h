@@ -164,6 +164,9 @@ typedef void (*vireo_vcpu_handler_t)(struct vireo_vcpu_state *v);
 enum vireo_status vireo_thread_vcpu_enable(vireo_cap_t thread, uintptr_t area);
 /* Continue with v->r (in v->user_task with USER_MODE in saved_state); returns only on error. */
 enum vireo_status vireo_thread_vcpu_resume(vireo_cap_t self);
+/* The guest's memory at gva, with its translation: VIREO_GUEST_LOAD/FETCH (*value out) or STORE. */
+enum vireo_status vireo_vcpu_guest_mem(vireo_cap_t self, uintptr_t gva, unsigned access,
+				       uint64_t *value);
 /* The same, mapping src (in the vCPU's task) to dst in the user task first. */
 enum vireo_status vireo_thread_vcpu_resume_map(vireo_cap_t self, vireo_fpage_t src, uintptr_t dst);
 

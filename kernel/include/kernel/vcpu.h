@@ -48,6 +48,9 @@ void vcpu_user_trap(struct thread *t);
 /* Leave the kernel to t, a vCPU: in virtual user mode its registers come from the state area. */
 noreturn_fn void vcpu_return_to_user(struct thread *t);
 
+/* Thread.vcpu_guest_mem on the caller itself: the guest's memory, through its translation. */
+must_check enum vireo_status vcpu_guest_mem(struct thread *t, struct msg *m);
+
 /* A guest exit (trap_vcpu_guest, lock held): the guest's CSRs into the state area. */
 void vcpu_guest_exit(struct thread *t, const struct trap_frame *tf);
 

@@ -88,7 +88,7 @@ static struct {
 	volatile int ready;
 	volatile unsigned exits;
 	volatile vireo_word_t cause[4], a7, a0, pc[4], htval, mode;
-	volatile int done;
+	volatile int done, mem_ok;
 } gst;
 
 static void __attribute__((noreturn)) vmm_entry(struct vireo_vcpu_state *v)
@@ -101,6 +101,25 @@ static void __attribute__((noreturn)) vmm_entry(struct vireo_vcpu_state *v)
 	}
 	gst.exits = n + 1;
 	if (v->r.cause == 10 && n == 0) {
+		uint64_t word = 0, insn = 0, back = 0, probe = 0;
+
+		/* The guest's memory through its eyes: its code, a store and a load, a hole. */
+		gst.mem_ok = vireo_vcpu_guest_mem(gst.self, GUEST_ENTRY, VIREO_GUEST_LOAD, &word) ==
+				     VIREO_OK &&
+			     word == *(const uint64_t *)(const void *)guest_code &&
+			     vireo_vcpu_guest_mem(gst.self, v->r.pc, VIREO_GUEST_FETCH, &insn) ==
+				     VIREO_OK &&
+			     insn == 0x0073; /* the ecall's low half */
+		word = 0x5a5a;
+		gst.mem_ok = gst.mem_ok &&
+			     vireo_vcpu_guest_mem(gst.self, GUEST_ENTRY + 0x800, VIREO_GUEST_STORE,
+						  &word) == VIREO_OK &&
+			     vireo_vcpu_guest_mem(gst.self, GUEST_ENTRY + 0x800, VIREO_GUEST_LOAD,
+						  &back) == VIREO_OK &&
+			     back == 0x5a5a &&
+			     vireo_vcpu_guest_mem(gst.self, 0x1000, VIREO_GUEST_LOAD, &probe) ==
+				     VIREO_E_RANGE &&
+			     vireo_vcpu_guest_mem(gst.self, GUEST_ENTRY, 9, &probe) == VIREO_E_ARG;
 		/* The guest's ecall: answer in a0, skip it, enter again. */
 		gst.a7 = v->r.x[17];
 		gst.a0 = v->r.x[10];
@@ -146,6 +165,7 @@ VTEST(vm_guest_runs_and_its_exits_are_events)
 	gst.ready = 0;
 	gst.exits = 0;
 	gst.done = 0;
+	gst.mem_ok = 0;
 	EXPECT(page && area);
 	memcpy((void *)page, guest_code, (size_t)(guest_code_end - guest_code));
 	EXPECT_ST(vireo_factory_create_vm(VIREO_SEL_FACTORY, gst.vm), VIREO_OK);
@@ -164,6 +184,8 @@ VTEST(vm_guest_runs_and_its_exits_are_events)
 	EXPECT(gst.a7 == 0x4321 && gst.mode == 1);
 	EXPECT(gst.cause[1] == 21); /* load guest-page fault at guest-physical 0 */
 	EXPECT(gst.htval == 0 && gst.a0 == 7 + 100 + 1);
+	EXPECT(gst.mem_ok);
+	EXPECT(*(volatile uint64_t *)(page + 0x800) == 0x5a5a); /* the store reached guest RAM */
 	EXPECT_ST(vireo_kobject_delete(t), VIREO_OK);
 	EXPECT_ST(vireo_kobject_delete(gst.vm), VIREO_OK);
 	return true;

@@ -21,6 +21,17 @@ static inline void arch_vcpu_enter_guest_mode(struct trap_frame *tf)
 
 void arch_guest_load(const struct vireo_vcpu_vm *vm, uint64_t hgatp);
 void arch_guest_save(struct vireo_vcpu_vm *vm, const struct trap_frame *tf);
+enum vcpu_guest_access { VCPU_GUEST_LOAD, VCPU_GUEST_FETCH, VCPU_GUEST_STORE };
+
+/*
+ * Read or write the guest's memory at guest-virtual gva with its own
+ * translation (hgatp = its Vm, vsatp and vsstatus from vm): 8 bytes, or
+ * 16 bits fetched as an instruction. False if the guest could not have
+ * made that access (a fault, taken by the kernel's fixup).
+ */
+bool arch_guest_access(uint64_t hgatp, const struct vireo_vcpu_vm *vm, uintptr_t gva,
+		       enum vcpu_guest_access kind, uint64_t *value);
+
 /* After every guest exit, whatever became of its vCPU. */
 void arch_guest_off(void);
 
