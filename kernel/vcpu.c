@@ -392,9 +392,14 @@ noreturn_fn void vcpu_return_to_user(struct thread *t)
 	if (t->vcpu_task)
 		arch_resume_vcpu_user(&t->regs, &t->vcpu->r);
 	if (t->vcpu_vm) {
+		struct cpu *c = cpu_this();
+		bool other_vcpu = c->last_guest_vcpu != t || t->vcpu_guest_cpu != c;
+
 		/* Unmaps from the Vm flush this hart's guest TLB while the guest runs. */
-		cpu_this()->active_guest = &t->vcpu_vm->vm;
-		arch_guest_load(&t->vcpu->vm, t->vcpu_vm->vm.satp);
+		c->active_guest = &t->vcpu_vm->vm;
+		c->last_guest_vcpu = t;
+		t->vcpu_guest_cpu = c;
+		arch_guest_load(&t->vcpu->vm, &t->vcpu_vm->vm, other_vcpu);
 		arch_resume_guest(&t->regs, &t->vcpu->r);
 	}
 	arch_return_to_user(&t->regs);
@@ -446,6 +451,8 @@ enum vireo_status vcpu_guest_mem(struct thread *t, struct msg *m)
 		return st;
 	if (vm->kind != VIREO_KIND_VM)
 		return VIREO_E_ARG;
+	/* The access fills this hart's TLB with the guest's translations: no vCPU's own. */
+	cpu_this()->last_guest_vcpu = 0;
 	if (!arch_guest_access(((struct task *)vm)->vm.satp, &v->vm, msg_word(m, 1),
 			       kind == VIREO_GUEST_LOAD    ? VCPU_GUEST_LOAD
 			       : kind == VIREO_GUEST_FETCH ? VCPU_GUEST_FETCH

@@ -2,7 +2,9 @@
 #include <arch/csr.h>
 #include <arch/timer.h>
 #include <arch/trap.h>
+#include <kernel/cpu.h>
 #include <kernel/vcpu.h>
+#include <kernel/vmspace.h>
 
 /*
  * Unrolled: every event and every resume copies the whole register file.
@@ -38,8 +40,10 @@ void arch_vcpu_frame_init(struct trap_frame *tf, struct vireo_vcpu_regs *r)
 
 
 /* Extended mode: the guest's VS CSRs and hgatp into the hart (before every entry). */
-void arch_guest_load(const struct vireo_vcpu_vm *vm, uint64_t hgatp)
+void arch_guest_load(const struct vireo_vcpu_vm *vm, struct vmspace *g, bool other_vcpu)
 {
+	uint64_t me = 1UL << cpu_val(cpu_this()->id);
+
 	/* What the VMM lets the guest take itself; everything else exits. */
 	csr_write(CSR_HEDELEG, vm->hedeleg & VIREO_VCPU_VM_DELEGABLE);
 	/* Interrupts the VMM injects through hvip go to the guest itself. */
@@ -60,13 +64,22 @@ void arch_guest_load(const struct vireo_vcpu_vm *vm, uint64_t hgatp)
 		csr_write(CSR_HTIMEDELTA, vm->htimedelta);
 		csr_write(CSR_VSTIMECMP, vm->vstimecmp);
 	}
-	csr_write(CSR_HGATP, hgatp);
+	csr_write(CSR_HGATP, g->satp);
 	/*
-	 * No VMIDs yet: no translation of another guest may survive, neither
-	 * guest-physical (§18.5.2) nor the guest's own virtual ones (hfence.vvma).
+	 * Translations are tagged with the VMID (§18.5.2). Its guest-physical
+	 * ones go if the Vm changed since this hart last flushed them (or if
+	 * it has no VMID of its own). The guest's own ones (hfence.vvma, for
+	 * the VMID in hgatp) go with them, and whenever they may be another
+	 * vCPU's: the guest fences each of its harts' TLBs as separate ones.
 	 */
-	__asm__ volatile(".option push\n.option arch, +h\nhfence.gvma zero, zero\n"
-			 "hfence.vvma zero, zero\n.option pop" ::: "memory");
+	if (!g->vmid || (g->vmid_stale & me)) {
+		arch_gstage_flush(g->vmid);
+		g->vmid_stale &= ~me;
+		other_vcpu = true;
+	}
+	if (other_vcpu)
+		__asm__ volatile(".option push\n.option arch, +h\nhfence.vvma zero, zero\n"
+				 ".option pop" ::: "memory");
 	if (vm->guest_mode)
 		csr_set(sstatus, SSTATUS_SPP);
 	else

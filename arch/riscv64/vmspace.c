@@ -31,6 +31,60 @@
 #define GSTAGE_ROOT_ORDER 3
 #define GSTAGE_ROOT_ENTRIES (4 * PT_ENTRIES)
 #define HGATP_MODE_SV39X4 (8UL << 60)
+#define HGATP_VMID_SHIFT 44
+#define HGATP_VMID_MASK (0x3fffUL << HGATP_VMID_SHIFT)
+#define VMID_MAX (1u << 14)
+
+_Static_assert(CPU_MAX <= 64, "vmid_stale has one bit per CPU");
+
+/*
+ * VMIDs (priv spec §18.2.8): every Vm gets its own while they last, so
+ * that a guest's translations survive other guests and the host. A hart
+ * implements VMIDLEN bits, maybe none; vmid_count is 2^VMIDLEN, probed on
+ * the first Vm. VMID 0 is for Vms that found none: their entries flush
+ * everything.
+ */
+static unsigned vmid_count;
+static uint64_t vmid_used[VMID_MAX / 64];
+
+static unsigned vmid_probe(void)
+{
+	uint64_t v;
+	unsigned count = 1;
+
+	csr_write(CSR_HGATP, HGATP_VMID_MASK);
+	v = (csr_read(CSR_HGATP) & HGATP_VMID_MASK) >> HGATP_VMID_SHIFT;
+	csr_write(CSR_HGATP, 0);
+	/* The implemented bits are the low VMIDLEN ones (§18.2.8). */
+	for (; v & 1; v >>= 1)
+		count *= 2;
+	return count;
+}
+
+static uint16_t vmid_alloc(void)
+{
+	if (!vmid_count) {
+		vmid_count = vmid_probe();
+		kprintf("vm: %u VMIDs\n", vmid_count - 1);
+	}
+	for (unsigned id = 1; id < vmid_count; id++) {
+		if (!(vmid_used[id / 64] & (1UL << (id % 64)))) {
+			vmid_used[id / 64] |= 1UL << (id % 64);
+			return (uint16_t)id;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A freed VMID may still tag translations on any hart; its next Vm starts
+ * with every CPU stale (vmspace_init_gstage), so they go before its first
+ * entry anywhere.
+ */
+static void vmid_free(uint16_t id)
+{
+	vmid_used[id / 64] &= ~(1UL << (id % 64));
+}
 
 static bool in_gstage_root(const struct vmspace *vs, const pte_t *table)
 {
@@ -81,8 +135,11 @@ enum vireo_status vmspace_init_gstage(struct vmspace *vs, struct factory *f)
 	vs->factory = f;
 	vs->asid = 0;
 	vs->gstage = true;
-	/* hgatp (§18.2.8): Sv39x4, VMID 0, the root's page number. */
-	vs->satp = HGATP_MODE_SV39X4 | (pa_val(virt_to_phys(va_of_ptr(vs->root))) >> PAGE_SHIFT);
+	vs->vmid = vmid_alloc();
+	vs->vmid_stale = ~0UL;
+	/* hgatp (§18.2.8): Sv39x4, the VMID, the root's page number. */
+	vs->satp = HGATP_MODE_SV39X4 | (uint64_t)vs->vmid << HGATP_VMID_SHIFT |
+		   (pa_val(virt_to_phys(va_of_ptr(vs->root))) >> PAGE_SHIFT);
 	return VIREO_OK;
 }
 
@@ -118,10 +175,12 @@ void vmspace_destroy(struct vmspace *vs)
 {
 	if (!vs->root)
 		return;
-	if (vs->gstage)
+	if (vs->gstage) {
 		free_tables(vs->factory, vs->root, PT_LEVELS - 1, GSTAGE_ROOT_ENTRIES,
 			    GSTAGE_ROOT_ORDER);
-	else
+		if (vs->vmid)
+			vmid_free(vs->vmid);
+	} else
 		free_tables(vs->factory, vs->root, PT_LEVELS - 1, USER_ROOT_ENTRIES, TABLE_ORDER);
 	vs->root = 0;
 }
@@ -185,22 +244,24 @@ static unsigned pte_rights(pte_t e)
  * remote fence: under QEMU's -icount, OpenSBI 1.2 was seen to hang in it
  * with both harts in M-mode.)
  */
-static void flush(const struct vmspace *vs, uintptr_t va, bool all)
+static void flush(struct vmspace *vs, uintptr_t va, bool all)
 {
 	if (vs->gstage) {
 		/*
-		 * Guest-physical translations (§18.3.2: hfence.gvma, all of them;
-		 * no VMIDs yet): here, and on every hart that runs a guest of this
-		 * space right now. Every entry into a guest flushes too, so no
-		 * other hart keeps any.
+		 * Guest-physical translations (§18.3.2: hfence.gvma for the VMID,
+		 * or all of them without one): here; at once on every hart that
+		 * runs a guest of this space right now; and on the others before
+		 * they next enter one (vmid_stale, arch_guest_load).
 		 */
-		__asm__ volatile(".option push\n.option arch, +h\nhfence.gvma zero, zero\n"
-				 ".option pop" ::: "memory");
+		arch_gstage_flush(vs->vmid);
+		vs->vmid_stale = ~(1UL << cpu_val(cpu_this()->id));
 		for (unsigned i = 0; i < cpu_count; i++) {
 			struct cpu *c = &cpus[i];
 
-			if (c != cpu_this() && c->active_guest == vs)
+			if (c != cpu_this() && c->active_guest == vs) {
 				smp_remote_flush(c);
+				vs->vmid_stale &= ~(1UL << cpu_val(c->id));
+			}
 		}
 		return;
 	}

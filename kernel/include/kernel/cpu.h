@@ -50,6 +50,8 @@ struct cpu {
 	const struct vmspace *active_vm;
 	/* The guest-physical space of the guest this hart runs right now (hgatp), or NULL. */
 	const struct vmspace *active_guest;
+	/* The vCPU that last entered a guest here (compared only, never followed). */
+	const struct thread *last_guest_vcpu;
 
 	/* Timers armed on this CPU, by deadline; the compare register holds the first. */
 	struct timer *timers;

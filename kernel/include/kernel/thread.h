@@ -85,6 +85,7 @@ struct thread {
 	struct task *vcpu_cached_task; /* the last user task: holds the reference for both */
 	struct task *vcpu_vm;          /* extended mode: the Vm whose guest it runs (ref held) */
 	struct task *vcpu_resume_vm;   /* vcpu_resume into a guest under way (ref held) */
+	const struct cpu *vcpu_guest_cpu; /* where it last entered its guest (compared only) */
 	bool vcpu_resuming;            /* vcpu_resume under way: load the state area on the way out */
 	bool vcpu_fast_resumed;        /* the fast path did a vcpu_resume: the entry code just leaves */
 

@@ -427,3 +427,125 @@ VTEST(vm_guest_uses_the_fpu)
 	EXPECT_ST(vireo_kobject_delete(vm), VIREO_OK);
 	return true;
 }
+
+/*
+ * Translations tagged with VMIDs must not outlive a change: a guest reads a
+ * page of its RAM, exits, and between its exits that page is remapped by
+ * another hart, or the vCPU runs another Vm on the same address meanwhile.
+ * Each read must see the page mapped right then.
+ */
+extern const char guest5_code[], guest5_code_end[];
+__asm__(".pushsection .rodata\n"
+	".balign 4\n"
+	"guest5_code:\n"
+	"1:	ld a0, 0(s0)\n"
+	"	li a7, 0x99\n"
+	"	ecall\n"
+	"	j 1b\n"
+	"guest5_code_end:\n"
+	".popsection");
+
+#define G5_DATA (GUEST_ENTRY + 0x10000)
+#define G5_READS 4
+
+static struct {
+	vireo_cap_t self, vm[2];
+	struct vireo_vcpu_state *volatile v;
+	volatile unsigned exits, go, done;
+	volatile vireo_word_t val[G5_READS];
+} g5;
+
+static void __attribute__((noreturn)) vmm5_entry(struct vireo_vcpu_state *v)
+{
+	unsigned n = g5.exits;
+
+	if (n < G5_READS)
+		g5.val[n] = v->r.x[10];
+	g5.exits = n + 1;
+	if (v->r.cause == 10 && n + 1 < G5_READS) {
+		while (g5.go < n + 1)
+			;
+		/* The third read is from the other Vm, the others from the first. */
+		v->user_task = g5.vm[n + 1 == 2];
+		v->r.pc += 4;
+		vireo_thread_vcpu_resume(g5.self);
+	}
+	g5.done = 1;
+	vireo_wait(VIREO_TIMEOUT_NEVER);
+	for (;;)
+		;
+}
+
+static void vmm5_vcpu(void *arg)
+{
+	struct vireo_vcpu_state *v;
+
+	(void)arg;
+	while (!g5.v)
+		;
+	v = g5.v;
+	v->r = (struct vireo_vcpu_regs){ 0 };
+	v->r.pc = GUEST_ENTRY;
+	v->r.x[8] = G5_DATA;
+	v->vm = (struct vireo_vcpu_vm){ .guest_mode = 1, .vstimecmp = ~0ULL };
+	v->user_task = g5.vm[0];
+	v->saved_state = VIREO_VCPU_EXTENDED;
+	vireo_thread_vcpu_resume(g5.self);
+	g5.done = 2;
+}
+
+static bool g5_remap(uintptr_t page)
+{
+	EXPECT_ST(vireo_task_unmap(g5.vm[0], vireo_fpage_mem(G5_DATA, 12, 0), VIREO_MEM_RWX,
+				   VIREO_UNMAP_SELF),
+		  VIREO_OK);
+	EXPECT_ST(vireo_task_map(g5.vm[0], vireo_fpage_mem(page, 12, RW), G5_DATA),
+		  VIREO_OK);
+	return true;
+}
+
+VTEST(vm_guest_translations_follow_remaps_and_vm_switches)
+{
+	static char entry_stack[8192] __attribute__((aligned(16)));
+	uintptr_t code = vt_pages(0), data[3] = { vt_pages(0), vt_pages(0), vt_pages(0) };
+	uintptr_t area = vt_utcb();
+	unsigned cpus = (unsigned)vireo_boot_info->ncpus;
+	vireo_cap_t t;
+
+	g5 = (typeof(g5)){ .vm = { vt_sel(), vt_sel() } };
+	EXPECT(code && data[0] && data[1] && data[2] && area);
+	memcpy((void *)code, guest5_code, (size_t)(guest5_code_end - guest5_code));
+	for (unsigned i = 0; i < 3; i++)
+		*(volatile uint64_t *)data[i] = 111 * (i + 1);
+	for (unsigned i = 0; i < 2; i++) {
+		EXPECT_ST(vireo_factory_create_vm(VIREO_SEL_FACTORY, g5.vm[i]), VIREO_OK);
+		EXPECT_ST(vireo_task_map(g5.vm[i], vireo_fpage_mem(code, 12, VIREO_MEM_R | VIREO_MEM_X),
+					 GUEST_ENTRY),
+			  VIREO_OK);
+		EXPECT_ST(vireo_task_map(g5.vm[i], vireo_fpage_mem(data[i ? 2 : 0], 12, RW),
+					 G5_DATA),
+			  VIREO_OK);
+	}
+	/* The vCPU on the last CPU, this thread remapping from its own. */
+	EXPECT(vt_thread_on(&t, vmm5_vcpu, 0, cpus - 1, VT_PRIORITY - 1));
+	EXPECT_ST(vireo_thread_vcpu_enable(t, area), VIREO_OK);
+	g5.self = t;
+	((struct vireo_vcpu_state *)area)->entry_ip = (uintptr_t)vmm5_entry;
+	((struct vireo_vcpu_state *)area)->entry_sp = (uintptr_t)entry_stack + sizeof(entry_stack);
+	g5.v = (struct vireo_vcpu_state *)area;
+	EXPECT(VT_WAIT_UNTIL(g5.exits >= 1, 500));
+	EXPECT(g5_remap(data[1]));
+	g5.go = 1;
+	EXPECT(VT_WAIT_UNTIL(g5.exits >= 2, 500));
+	g5.go = 2;
+	EXPECT(VT_WAIT_UNTIL(g5.exits >= 3, 500));
+	EXPECT(g5_remap(data[0]));
+	g5.go = 3;
+	EXPECT(VT_WAIT_UNTIL(g5.done != 0, 500));
+	EXPECT(g5.done == 1 && g5.exits == G5_READS);
+	EXPECT(g5.val[0] == 111 && g5.val[1] == 222 && g5.val[2] == 333 && g5.val[3] == 111);
+	EXPECT_ST(vireo_kobject_delete(t), VIREO_OK);
+	EXPECT_ST(vireo_kobject_delete(g5.vm[0]), VIREO_OK);
+	EXPECT_ST(vireo_kobject_delete(g5.vm[1]), VIREO_OK);
+	return true;
+}

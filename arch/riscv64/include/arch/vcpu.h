@@ -19,7 +19,14 @@ static inline void arch_vcpu_enter_guest_mode(struct trap_frame *tf)
 	tf->trap_entry = (uint64_t)(uintptr_t)trap_entry_guest;
 }
 
-void arch_guest_load(const struct vireo_vcpu_vm *vm, uint64_t hgatp);
+struct vmspace;
+/*
+ * Load the guest's VS CSRs and its Vm's hgatp before an entry. other_vcpu:
+ * this hart last ran another vCPU of any guest, or this vCPU last ran on
+ * another hart, so the guest's own (VS-stage) translations here are not
+ * this vCPU's.
+ */
+void arch_guest_load(const struct vireo_vcpu_vm *vm, struct vmspace *g, bool other_vcpu);
 void arch_guest_save(struct vireo_vcpu_vm *vm, const struct trap_frame *tf);
 enum vcpu_guest_access { VCPU_GUEST_LOAD, VCPU_GUEST_FETCH, VCPU_GUEST_STORE };
 
