@@ -385,14 +385,29 @@ SCENARIOS = [
             r"^root: gone: nothere: not found in archive$"),
         forbid=FAILURES + NOTHING_STARTED),
     Scenario("root-caps-cpus-refused", archive_bytes=root_archive(
-        "start hello\n    cap arc archive\n    cpus 0-1\n"
-        "    cap log vcon rights=rwsd\n"),
+        "start hello\n    cap arc archive\n    cpus 0-3\n"
+        "    cap log vcon rights=rwsd\n    file k nothere\n"),
         expect=root_refuses(
+            r"^root: hello: file k: nothere: not found in archive \(boot\.cfg line 5\)$",
             r"^root: hello: cap arc: archive is not available yet "
             r"\(boot\.cfg line 2\)$",
             r'^root: hello: cap log: vcon allows only rights from "rws" ',
-            r"^root: hello: cpus: only CPU 0 can run programs yet"),
+            r"^root: hello: cpus: CPU 3 does not exist \(2 CPU\(s\)\)$"),
         forbid=FAILURES + NOTHING_STARTED),
+    Scenario("root-gives-files-and-memory", archive_bytes=root_archive(
+        "start hello\n    args \"resources\"\n    memory 2M\n    cap log vcon\n"
+        "    file motd motd\n"
+        "start hello as again\n    args \"resources\"\n    memory 2M\n"
+        "    cap log vcon\n",
+        extra=[("motd", b"Welcome to Vireo.\nsecond line\n")]),
+        expect=[r"^hello: file motd: 30 bytes: Welcome to Vireo\.$",
+                r"^hello: no file none$",
+                r"^hello: 1 MiB at 0x3000000000, 0 bytes not zero$",
+                r"^hello: 1 GiB more: E_NOMEM$",
+                r"^hello: 5 bytes: E_ARG$",
+                r"^root: hello exited with status 0$"],
+        anywhere=[r"^again: 1 MiB at 0x3000000000, 0 bytes not zero$",
+                  r"^root: again exited with status 0$"] + ROOT_ENDS),
     Scenario("root-program-faults", archive_bytes=root_archive(
         "start hello as crasher\n    args \"crash\"\n    cap log vcon\n"
         "start hello as trapper\n    args \"trap\"\n    cap log vcon\n"

@@ -735,6 +735,32 @@ static void test_max_serves(void **state)
 	expect_error(text, BOOTCFG_MAX_SERVES + 2, "too many services (max 4)");
 }
 
+static void test_files(void **state)
+{
+	char text[512];
+	size_t n = 0;
+
+	(void)state;
+	expect_ok("start vmm\n  file kernel linux-Image\n  file initrd initramfs.cpio\n");
+	assert_int_equal(cfg.prog[0].nfiles, 2);
+	assert_string_equal(cfg.prog[0].file[0].name, "kernel");
+	assert_string_equal(cfg.prog[0].file[0].module, "linux-Image");
+	assert_string_equal(cfg.prog[0].file[1].module, "initramfs.cpio");
+	assert_int_equal(cfg.prog[0].file[1].line, 3);
+	expect_error("start a\n  file k x\n  file k y\n", 3,
+		     "duplicate file name 'k' (first on line 2)");
+	expect_error("start a\n  file k\n", 2, "missing module name");
+	expect_error("start a\n  file k x y\n", 2, "unexpected 'y' at end of 'file' line");
+	expect_error("start a\n  file k \"x\"\n", 2, "module name must not be quoted");
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "start a\n");
+	for (unsigned i = 0; i < BOOTCFG_MAX_FILES; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "  file f%u m\n", i);
+	expect_ok(text);
+	assert_int_equal(cfg.prog[0].nfiles, BOOTCFG_MAX_FILES);
+	snprintf(text + n, sizeof(text) - n, "  file more m\n");
+	expect_error(text, BOOTCFG_MAX_FILES + 2, "too many files (max 8)");
+}
+
 /*
  * Fill the pool to exactly BOOTCFG_POOL_SIZE bytes: 20 programs with one
  * 200-byte argument (201 with its NUL) use 4020, then one of 75 bytes takes
@@ -996,6 +1022,7 @@ int main(void)
 		cmocka_unit_test(test_max_args),
 		cmocka_unit_test(test_max_serves),
 		cmocka_unit_test(test_pool_exhaustion),
+		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_collects_errors),
 		cmocka_unit_test(test_no_cascade),
 		cmocka_unit_test(test_error_order),

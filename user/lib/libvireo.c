@@ -563,6 +563,39 @@ vireo_word_t vireo_env_label(const char *name)
 	return 0;
 }
 
+const void *vireo_env_file(const char *name, size_t *size)
+{
+	if (!vireo_env)
+		return 0;
+	for (vireo_word_t i = 0; i < vireo_env->nfiles && i < VIREO_ENV_MAX_FILES; i++) {
+		const struct vireo_env_file *f = &vireo_env->file[i];
+
+		if (strncmp(f->name, name, VIREO_ENV_NAME_SIZE) == 0) {
+			*size = f->size;
+			return (const void *)f->addr;
+		}
+	}
+	return 0;
+}
+
+enum vireo_status vireo_parent_memory(size_t bytes, void **addr)
+{
+	struct vireo_ret r;
+
+	if (!vireo_env)
+		return VIREO_E_CAP;
+	mr()[0] = VIREO_PARENT_MEMORY;
+	mr()[1] = bytes;
+	r = vireo_call(VIREO_SEL_PARENT, vireo_tag(VIREO_PROTO_PARENT, 2, 0),
+		       vireo_timeouts(VIREO_TIMEOUT_NEVER, VIREO_TIMEOUT_NEVER));
+	if (r.status != VIREO_OK)
+		return r.status;
+	if (mr()[0] != VIREO_OK)
+		return (enum vireo_status)mr()[0];
+	*addr = (void *)mr()[1];
+	return VIREO_OK;
+}
+
 void vireo_start(struct vireo_utcb *utcb, const vireo_word_t *info);
 
 /* The start information's first word says what it is (include/vireo/bootinfo.h). */

@@ -263,6 +263,12 @@ vireo_cap_t vireo_env_cap(const char *name);
 /* The label of the gate of a service this program serves (0 if it serves no such service). */
 vireo_word_t vireo_env_label(const char *name);
 
+/* The file boot.cfg gave under name (read-only) and its size; NULL if none. */
+const void *vireo_env_file(const char *name, size_t *size);
+
+/* bytes of zeroed memory from the parent (VIREO_PARENT_MEMORY, include/vireo/env.h). */
+enum vireo_status vireo_parent_memory(size_t bytes, void **addr);
+
 /*
  * Programs define main(). Programs the root task starts get argv[0] = their
  * instance name and argv[1..] = their boot.cfg args; the root task gets none.

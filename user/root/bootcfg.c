@@ -56,6 +56,7 @@ enum attr {
 	ATTR_CPUS,
 	ATTR_CAP,
 	ATTR_SERVE,
+	ATTR_FILE,
 	ATTR_RESTART,
 	ATTR_COUNT
 };
@@ -785,6 +786,30 @@ static void parse_serve(struct parser *ps, struct lexer *lx)
 	p->serve[p->nserves++].line = ps->line;
 }
 
+static void parse_file(struct parser *ps, struct lexer *lx)
+{
+	struct bootcfg_program *p = ps->cur;
+	struct token name, module;
+
+	if (!want_name(ps, lx, &name, "file name") || !want_name(ps, lx, &module, "module name") ||
+	    !want_end(ps, lx))
+		return;
+	for (unsigned i = 0; i < p->nfiles; i++) {
+		if (span_is(&name.s, p->file[i].name)) {
+			fail(ps, "duplicate file name '%t' (first on line %u)", &name.s,
+			     p->file[i].line);
+			return;
+		}
+	}
+	if (p->nfiles == BOOTCFG_MAX_FILES) {
+		fail(ps, "too many files (max %u)", (unsigned)BOOTCFG_MAX_FILES);
+		return;
+	}
+	copy_name(p->file[p->nfiles].name, &name.s);
+	copy_name(p->file[p->nfiles].module, &module.s);
+	p->file[p->nfiles++].line = ps->line;
+}
+
 static void parse_restart(struct parser *ps, struct lexer *lx)
 {
 	static const char *const policies[] = {
@@ -818,6 +843,7 @@ static const struct {
 	[ATTR_CPUS] = { "cpus", true, parse_cpus },
 	[ATTR_CAP] = { "cap", false, parse_cap },
 	[ATTR_SERVE] = { "serve", false, parse_serve },
+	[ATTR_FILE] = { "file", false, parse_file },
 	[ATTR_RESTART] = { "restart", true, parse_restart },
 };
 

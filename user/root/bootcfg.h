@@ -23,6 +23,7 @@
  *       cap log vcon             # cap "log" in the child, from the root's vcon
  *       cap fs gate:files rights=s   # from the service "files" a program serves
  *       serve files              # root creates an IPC gate bound to its main thread
+ *       file kernel linux-Image  # the module mapped read-only, listed as "kernel"
  *       restart never            # never | on-failure | always; default never
  *   start hello as hello2        # the same module again under another name
  *
@@ -69,6 +70,10 @@
  *                      name a served service (checked after the whole file,
  *                      so the server may come later in the file).
  *  - restart POLICY    never, on-failure or always; default never.
+ *  - file NAME MODULE  the boot archive's MODULE, copied into the program's
+ *                      memory (counted in 'memory') and mapped read-only;
+ *                      its environment lists it under NAME (include/vireo/
+ *                      env.h). At most BOOTCFG_MAX_FILES; names unique.
  *
  * Numbers are decimal (leading zeros allowed, no octal) or "0x" hex, without
  * sign or separators. A SIZE is a number with an optional K, M or G suffix
@@ -94,6 +99,7 @@
 #define BOOTCFG_MAX_ARGS 16       /* argv[1..], not counting argv[0] */
 #define BOOTCFG_MAX_CAPS 16       /* per program */
 #define BOOTCFG_MAX_SERVES 4      /* per program */
+#define BOOTCFG_MAX_FILES 8       /* per program */
 #define BOOTCFG_POOL_SIZE 4096    /* argument bytes for all programs, NULs included */
 #define BOOTCFG_MAX_ERRORS 8      /* errors kept; more are only counted */
 #define BOOTCFG_MESSAGE_SIZE 96
@@ -145,6 +151,13 @@ struct bootcfg_service {
 	unsigned line;
 };
 
+/* One "file NAME MODULE" line. */
+struct bootcfg_file {
+	char name[BOOTCFG_NAME_MAX + 1];
+	char module[BOOTCFG_NAME_MAX + 1];
+	unsigned line;
+};
+
 /* An argument string: offset into bootcfg.pool of len bytes and a NUL. */
 struct bootcfg_arg {
 	uint16_t offset;
@@ -167,6 +180,8 @@ struct bootcfg_program {
 	struct bootcfg_cap cap[BOOTCFG_MAX_CAPS];
 	unsigned nserves;
 	struct bootcfg_service serve[BOOTCFG_MAX_SERVES];
+	unsigned nfiles;
+	struct bootcfg_file file[BOOTCFG_MAX_FILES];
 };
 
 /*

@@ -38,6 +38,13 @@ bool env_fill(struct vireo_env *env, const struct program *p)
 			return false;
 	for (unsigned i = 0; i < cfg->ncaps; i++)
 		add_cap(env, cfg->cap[i].name, env_cap_sel(p, i), 0);
+	for (unsigned i = 0; i < cfg->nfiles; i++) {
+		struct vireo_env_file *f = &env->file[env->nfiles++];
+
+		memcpy(f->name, cfg->file[i].name, strnlen(cfg->file[i].name, sizeof(f->name) - 1));
+		f->addr = p->faddr[i];
+		f->size = p->fsize[i];
+	}
 	for (unsigned k = 0; k < cfg->nserves; k++)
 		add_cap(env, cfg->serve[k].name, env_cap_sel(p, cfg->ncaps + k),
 			program_service_label(p, k));

@@ -103,6 +103,85 @@ static enum vireo_status load_stack(struct program *p, vireo_cap_t task)
 		       VIREO_PROG_STACK_SIZE, VIREO_MEM_R | VIREO_MEM_W);
 }
 
+#define REGION_ALIGN (2u * 1024 * 1024)
+
+static uintptr_t align_region(uintptr_t a)
+{
+	return (a + REGION_ALIGN - 1) & ~(uintptr_t)(REGION_ALIGN - 1);
+}
+
+/*
+ * A run of pages that starts 2 MiB aligned when it is that large, so that
+ * map_run can use superpages: the run is taken with room to spare and
+ * the slack given back.
+ */
+static uint8_t *take_aligned(struct program *p, uint64_t pages)
+{
+	uint64_t slack = REGION_ALIGN / LOADER_PAGE - 1, lead, tail;
+	uintptr_t addr;
+
+	if (pages * LOADER_PAGE < REGION_ALIGN)
+		return take_pages(p, pages);
+	if (p->nruns == sizeof(p->run) / sizeof(p->run[0]) || !(addr = frames_alloc(pages + slack)))
+		return take_pages(p, pages);
+	lead = (align_region(addr) - addr) / LOADER_PAGE;
+	tail = slack - lead;
+	if ((lead && !frames_free(addr, lead)) ||
+	    (tail && !frames_free(addr + (lead + pages) * LOADER_PAGE, tail)))
+		printf("root: memory lost (free list full)\n");
+	addr += lead * LOADER_PAGE;
+	p->run[p->nruns++] = (struct mem_run){ addr, pages };
+	memset((void *)addr, 0, pages * LOADER_PAGE);
+	return (uint8_t *)addr;
+}
+
+static enum vireo_status load_files(struct program *p, vireo_cap_t task)
+{
+	uintptr_t at = VIREO_PROG_FILES;
+
+	for (unsigned i = 0; i < p->cfg->nfiles; i++) {
+		uint64_t pages = loader_file_pages(p->fsize[i]);
+		uint8_t *mem = take_aligned(p, pages);
+		enum vireo_status st;
+
+		if (!mem)
+			return VIREO_E_NOMEM;
+		memcpy(mem, p->fdata[i], p->fsize[i]);
+		st = map_run(task, (uintptr_t)mem, at, pages * LOADER_PAGE, VIREO_MEM_R);
+		if (st != VIREO_OK)
+			return st;
+		p->faddr[i] = at;
+		at = align_region(at + pages * LOADER_PAGE);
+	}
+	return VIREO_OK;
+}
+
+enum vireo_status loader_grant(struct program *p, vireo_cap_t task, uint64_t bytes,
+			       uintptr_t *addr)
+{
+	uint64_t pages = bytes / LOADER_PAGE, used = p->pages + p->granted;
+	uintptr_t at = align_region(p->memory_next ? p->memory_next : VIREO_PROG_MEMORY);
+	uint8_t *mem;
+	enum vireo_status st;
+
+	if (!bytes || bytes % LOADER_PAGE)
+		return VIREO_E_ARG;
+	if (pages > p->cfg->memory / LOADER_PAGE - used || p->grants == ROOT_MAX_MEMORY_REQUESTS ||
+	    bytes > VIREO_PROG_MEMORY_END - at)
+		return VIREO_E_NOMEM;
+	mem = take_aligned(p, pages);
+	if (!mem)
+		return VIREO_E_NOMEM;
+	st = map_run(task, (uintptr_t)mem, at, bytes, VIREO_MEM_R | VIREO_MEM_W);
+	if (st != VIREO_OK)
+		return st;
+	p->granted += pages;
+	p->grants++;
+	p->memory_next = at + bytes;
+	*addr = at;
+	return VIREO_OK;
+}
+
 static enum vireo_status load_env(struct program *p, vireo_cap_t task)
 {
 	uint8_t *mem = take_pages(p, 1);
@@ -123,6 +202,8 @@ enum vireo_status loader_load(struct program *p, vireo_cap_t task)
 	if (st == VIREO_OK)
 		st = load_stack(p, task);
 	if (st == VIREO_OK)
+		st = load_files(p, task);
+	if (st == VIREO_OK)
 		st = load_env(p, task);
 	/* The program's text was written through the data side; this hart runs it next. */
 	__asm__ volatile("fence.i" ::: "memory");
@@ -140,4 +221,7 @@ void loader_free(struct program *p)
 			       (unsigned long)r->pages * 4);
 	}
 	p->nruns = 0;
+	p->granted = 0;
+	p->grants = 0;
+	p->memory_next = 0;
 }

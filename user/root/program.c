@@ -141,7 +141,8 @@ static enum vireo_status control(struct program *p)
 		thread, VIREO_THREAD_CTL_PAGER | VIREO_THREAD_CTL_EXC_HANDLER, gate, gate, 0);
 
 	return st != VIREO_OK ? st
-			      : vireo_sched_run_thread(VIREO_SEL_SCHEDULER, thread, 0,
+			      : vireo_sched_run_thread(VIREO_SEL_SCHEDULER, thread,
+						       (unsigned)__builtin_ctzll(p->cfg->cpus),
 						       p->cfg->priority, 0);
 }
 

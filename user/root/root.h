@@ -29,11 +29,13 @@
 #define ROOT_SEL_PROGRAMS 64
 #define ROOT_SELS_PER_PROGRAM 8
 #define ROOT_MAX_RESTARTS 3 /* per program, for restart on-failure and always */
+#define ROOT_MAX_MEMORY_REQUESTS 8 /* VIREO_PARENT_MEMORY calls per incarnation */
 
 _Static_assert(4 + BOOTCFG_MAX_SERVES <= ROOT_SELS_PER_PROGRAM, "selectors per program");
 _Static_assert(BOOTCFG_MAX_CAPS + BOOTCFG_MAX_SERVES <= VIREO_ENV_MAX_CAPS, "env cap table");
 _Static_assert(BOOTCFG_MAX_ARGS + 1 <= VIREO_ENV_MAX_ARGS, "env argv");
 _Static_assert(BOOTCFG_NAME_MAX < VIREO_ENV_NAME_SIZE, "env cap names");
+_Static_assert(BOOTCFG_MAX_FILES <= VIREO_ENV_MAX_FILES, "env file table");
 
 enum program_object {
 	PROGRAM_FACTORY,
@@ -59,8 +61,15 @@ struct program {
 	bool created;        /* its objects exist */
 	bool running;
 	unsigned restarts;
+	const uint8_t *fdata[BOOTCFG_MAX_FILES]; /* boot.cfg's files in the boot archive */
+	size_t fsize[BOOTCFG_MAX_FILES];
+	uintptr_t faddr[BOOTCFG_MAX_FILES];      /* where the program sees them */
+	uint64_t granted;    /* pages of VIREO_PARENT_MEMORY this incarnation has */
+	unsigned grants;     /* VIREO_PARENT_MEMORY calls answered */
+	uintptr_t memory_next; /* the end of the last grant in the program, 0 before any */
 	unsigned nruns;
-	struct mem_run run[ELF_MAX_SEGMENTS + 2]; /* segments, stack, environment */
+	/* segments, stack, environment, files, memory requests */
+	struct mem_run run[ELF_MAX_SEGMENTS + 2 + BOOTCFG_MAX_FILES + ROOT_MAX_MEMORY_REQUESTS];
 };
 
 extern struct bootcfg root_cfg;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "program.h"
+#include "loader.h"
 #include "supervise.h"
 
 static const char *const restart_names[] = {
@@ -79,6 +80,16 @@ static void on_message(struct program *p, vireo_tag_t tag)
 		ended(p, true);
 		break;
 	case VIREO_PROTO_PARENT:
+		if (vireo_tag_words(tag) >= 2 && mr[0] == VIREO_PARENT_MEMORY) {
+			uintptr_t addr = 0;
+			enum vireo_status st =
+				loader_grant(p, program_sel(p, PROGRAM_TASK), mr[1], &addr);
+
+			vireo_utcb()->mr[0] = (vireo_word_t)st;
+			vireo_utcb()->mr[1] = addr;
+			(void)vireo_reply(vireo_tag(0, 2, 0));
+			break;
+		}
 		if (vireo_tag_words(tag) < 2 || mr[0] != VIREO_PARENT_EXIT)
 			break;
 		printf("root: %s exited with status %d\n", name, (int)(int64_t)mr[1]);

@@ -34,8 +34,18 @@ static unsigned check_image(struct program *p)
 		return 1;
 	}
 	p->pages = loader_pages_needed(&p->image);
+	for (unsigned i = 0; i < p->cfg->nfiles; i++) {
+		const struct bootcfg_file *f = &p->cfg->file[i];
+
+		if (!archive_find(f->module, &p->fdata[i], &p->fsize[i], &err)) {
+			printf("root: %s: file %s: %s: %s (boot.cfg line %u)\n", inst, f->name,
+			       f->module, err.what, f->line);
+			return 1;
+		}
+		p->pages += loader_file_pages(p->fsize[i]);
+	}
 	if (p->pages * LOADER_PAGE > p->cfg->memory) {
-		printf("root: %s: needs %lu KiB of memory (image, stack, environment), "
+		printf("root: %s: needs %lu KiB of memory (image, stack, environment, files), "
 		       "memory allows %lu KiB\n",
 		       inst, KIB(p->pages * LOADER_PAGE), KIB(p->cfg->memory));
 		return 1;
@@ -66,10 +76,10 @@ static unsigned check_limits(const struct program *p, uint64_t quota)
 	const struct bootcfg_program *cfg = p->cfg;
 	unsigned problems = 0;
 
-	if (cfg->cpus != 1) {
-		printf("root: %s: cpus: only CPU 0 can run programs yet (the kernel has no SMP "
-		       "support)\n",
-		       cfg->instance);
+	if (cfg->cpus >> vireo_boot_info->ncpus) {
+		printf("root: %s: cpus: CPU %u does not exist (%u CPU(s))\n", cfg->instance,
+		       (unsigned)(63 - __builtin_clzll(cfg->cpus)),
+		       (unsigned)vireo_boot_info->ncpus);
 		problems++;
 	}
 	if (cfg->quota < VALIDATE_MIN_QUOTA) {
