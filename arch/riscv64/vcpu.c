@@ -40,7 +40,7 @@ void arch_vcpu_frame_init(struct trap_frame *tf, struct vireo_vcpu_regs *r)
 
 
 /* Extended mode: the guest's VS CSRs and hgatp into the hart (before every entry). */
-void arch_guest_load(const struct vireo_vcpu_vm *vm, struct vmspace *g, bool other_vcpu)
+void arch_guest_load(struct vireo_vcpu_vm *vm, struct vmspace *g, bool other_vcpu)
 {
 	uint64_t me = 1UL << cpu_val(cpu_this()->id);
 
@@ -77,9 +77,17 @@ void arch_guest_load(const struct vireo_vcpu_vm *vm, struct vmspace *g, bool oth
 		g->vmid_stale &= ~me;
 		other_vcpu = true;
 	}
+	if (vm->ctl & VIREO_VCPU_VM_FENCE_VVMA) {
+		vm->ctl &= ~(vireo_word_t)VIREO_VCPU_VM_FENCE_VVMA;
+		other_vcpu = true;
+	}
 	if (other_vcpu)
 		__asm__ volatile(".option push\n.option arch, +h\nhfence.vvma zero, zero\n"
 				 ".option pop" ::: "memory");
+	if (vm->ctl & VIREO_VCPU_VM_TRAP_WFI)
+		csr_set(CSR_HSTATUS, HSTATUS_VTW);
+	else
+		csr_clear(CSR_HSTATUS, HSTATUS_VTW);
 	if (vm->guest_mode)
 		csr_set(sstatus, SSTATUS_SPP);
 	else
@@ -101,6 +109,8 @@ void arch_guest_save(struct vireo_vcpu_vm *vm, const struct trap_frame *tf)
 	vm->htval = csr_read(CSR_HTVAL);
 	vm->htinst = csr_read(CSR_HTINST);
 	vm->guest_mode = (csr_read(sstatus) & SSTATUS_SPP) != 0;
+	/* The guest clears its own software interrupt (sip.SSIP is hvip.VSSIP). */
+	vm->hvip = csr_read(CSR_HVIP) & HVIP_VS_BITS;
 	if (arch_timer_has_sstc())
 		vm->vstimecmp = csr_read(CSR_VSTIMECMP);
 }

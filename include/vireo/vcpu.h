@@ -74,7 +74,18 @@ struct vireo_vcpu_vm {
 	 */
 	vireo_word_t vstimecmp;
 	vireo_word_t htimedelta;
+	vireo_word_t ctl; /* VIREO_VCPU_VM_* below */
 };
+
+/*
+ * vm.ctl. FENCE_VVMA: before the next entry, the kernel drops the hart's
+ * translations of the guest's own (VS-stage, hfence.vvma for the Vm's VMID)
+ * and clears the bit: a VMM's SBI remote sfence.vma for this vCPU.
+ * TRAP_WFI (kept): the guest's wfi exits (cause 22, virtual instruction)
+ * instead of waiting in the guest, so the VMM can block the vCPU.
+ */
+#define VIREO_VCPU_VM_FENCE_VVMA 0x1u
+#define VIREO_VCPU_VM_TRAP_WFI 0x100u
 
 /*
  * What a guest may take itself: misaligned and access faults, breakpoint,
@@ -114,6 +125,7 @@ _Static_assert(offsetof(struct vireo_vcpu_state, vm) == 0x200, "vcpu vm");
 _Static_assert(offsetof(struct vireo_vcpu_state, vm.guest_mode) == 0x258, "vcpu vm.guest_mode");
 _Static_assert(offsetof(struct vireo_vcpu_state, vm.hedeleg) == 0x260, "vcpu vm.hedeleg");
 _Static_assert(offsetof(struct vireo_vcpu_state, vm.htimedelta) == 0x270, "vcpu vm.htimedelta");
+_Static_assert(offsetof(struct vireo_vcpu_state, vm.ctl) == 0x278, "vcpu vm.ctl");
 _Static_assert(sizeof(struct vireo_vcpu_state) <= VIREO_VCPU_SIZE, "vcpu area size");
 
 #endif

@@ -549,3 +549,104 @@ VTEST(vm_guest_translations_follow_remaps_and_vm_switches)
 	EXPECT_ST(vireo_kobject_delete(g5.vm[1]), VIREO_OK);
 	return true;
 }
+
+/*
+ * Interrupts the VMM injects and the guest clears itself: VSSIP set in
+ * vm.hvip reaches the guest's handler, which clears sip.SSIP; the exit
+ * shows it cleared. With VIREO_VCPU_VM_TRAP_WFI the guest's wfi exits
+ * (virtual instruction) instead of waiting in the guest.
+ */
+extern const char guest6_code[], guest6_code_end[];
+__asm__(".pushsection .rodata\n"
+	".balign 4\n"
+	"guest6_code:\n"
+	"	lla t0, 2f\n"
+	"	csrw stvec, t0\n"
+	"	li t0, 2\n"
+	"	csrs sie, t0\n"     /* SSIE */
+	"	csrsi sstatus, 2\n" /* SIE: VSSIP from vm.hvip arrives now */
+	"1:	j 1b\n"
+	".balign 4\n"
+	"2:	csrr a0, scause\n"
+	"	li t0, 2\n"
+	"	csrc sip, t0\n"     /* the guest clears its software interrupt */
+	"	wfi\n"              /* exit 1: virtual instruction */
+	"	li a7, 0x66\n"
+	"	ecall\n"            /* exit 2 */
+	"3:	j 3b\n"
+	"guest6_code_end:\n"
+	".popsection");
+
+static struct {
+	vireo_cap_t self, vm;
+	struct vireo_vcpu_state *volatile v;
+	volatile unsigned exits, done;
+	volatile vireo_word_t cause[2], a0, hvip, tval, a7;
+} g6;
+
+static void __attribute__((noreturn)) vmm6_entry(struct vireo_vcpu_state *v)
+{
+	unsigned n = g6.exits++;
+
+	if (n < 2)
+		g6.cause[n] = v->r.cause;
+	if (n == 0 && v->r.cause == 22) {
+		g6.a0 = v->r.x[10];
+		g6.hvip = v->vm.hvip;
+		g6.tval = v->r.tval;
+		v->r.pc += 4;
+		vireo_thread_vcpu_resume(g6.self);
+	}
+	g6.a7 = v->r.x[17];
+	g6.done = 1;
+	vireo_wait(VIREO_TIMEOUT_NEVER);
+	for (;;)
+		;
+}
+
+static void vmm6_vcpu(void *arg)
+{
+	struct vireo_vcpu_state *v;
+
+	(void)arg;
+	while (!g6.v)
+		;
+	v = g6.v;
+	v->r = (struct vireo_vcpu_regs){ 0 };
+	v->r.pc = GUEST_ENTRY;
+	v->vm = (struct vireo_vcpu_vm){ .guest_mode = 1, .vstimecmp = ~0ULL, .hvip = 1u << 2,
+					.ctl = VIREO_VCPU_VM_TRAP_WFI };
+	v->user_task = g6.vm;
+	v->saved_state = VIREO_VCPU_EXTENDED;
+	vireo_thread_vcpu_resume(g6.self);
+	g6.done = 2;
+}
+
+VTEST(vm_guest_takes_injected_interrupts_and_its_wfi_exits)
+{
+	static char entry_stack[8192] __attribute__((aligned(16)));
+	uintptr_t page = vt_pages(0), area = vt_utcb();
+	vireo_cap_t t;
+
+	g6 = (typeof(g6)){ .vm = vt_sel() };
+	EXPECT(page && area);
+	memcpy((void *)page, guest6_code, (size_t)(guest6_code_end - guest6_code));
+	EXPECT_ST(vireo_factory_create_vm(VIREO_SEL_FACTORY, g6.vm), VIREO_OK);
+	EXPECT_ST(vireo_task_map(g6.vm, vireo_fpage_mem(page, 12, VIREO_MEM_RWX), GUEST_ENTRY),
+		  VIREO_OK);
+	EXPECT(vt_thread(&t, vmm6_vcpu, 0));
+	EXPECT_ST(vireo_thread_vcpu_enable(t, area), VIREO_OK);
+	g6.self = t;
+	((struct vireo_vcpu_state *)area)->entry_ip = (uintptr_t)vmm6_entry;
+	((struct vireo_vcpu_state *)area)->entry_sp = (uintptr_t)entry_stack + sizeof(entry_stack);
+	g6.v = (struct vireo_vcpu_state *)area;
+	EXPECT(VT_WAIT_UNTIL(g6.done != 0, 500));
+	EXPECT(g6.done == 1 && g6.exits == 2);
+	EXPECT(g6.cause[0] == 22 && g6.cause[1] == 10 && g6.a7 == 0x66);
+	EXPECT(g6.a0 == ((1ULL << 63) | 1)); /* a supervisor software interrupt */
+	EXPECT(g6.hvip == 0);                /* cleared by the guest, seen at the exit */
+	EXPECT(g6.tval == 0x10500073);       /* the wfi */
+	EXPECT_ST(vireo_kobject_delete(t), VIREO_OK);
+	EXPECT_ST(vireo_kobject_delete(g6.vm), VIREO_OK);
+	return true;
+}

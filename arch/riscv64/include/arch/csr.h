@@ -70,6 +70,7 @@
 #define HENVCFG_STCE (1UL << 63) /* the guest may use Sstc */
 #define HSTATUS_SPV (1UL << 7) /* the trap came from V=1; sret goes to V=1 */
 #define HSTATUS_SPVP (1UL << 8) /* hypervisor loads and stores act as VS-mode (else VU) */
+#define HSTATUS_VTW (1UL << 21) /* wfi in VS-mode is a virtual-instruction trap */
 #define HVIP_VS_BITS ((1UL << 2) | (1UL << 6) | (1UL << 10)) /* VSSIP, VSTIP, VSEIP */
 
 #ifndef __ASSEMBLER__

@@ -26,7 +26,7 @@ struct vmspace;
  * another hart, so the guest's own (VS-stage) translations here are not
  * this vCPU's.
  */
-void arch_guest_load(const struct vireo_vcpu_vm *vm, struct vmspace *g, bool other_vcpu);
+void arch_guest_load(struct vireo_vcpu_vm *vm, struct vmspace *g, bool other_vcpu);
 void arch_guest_save(struct vireo_vcpu_vm *vm, const struct trap_frame *tf);
 enum vcpu_guest_access { VCPU_GUEST_LOAD, VCPU_GUEST_FETCH, VCPU_GUEST_STORE };
 
