@@ -68,11 +68,32 @@ ROOT_TASK := $(BUILD)/user/root.elf
 DEMOS := hello echo-server echo-client
 DEMO_ELFS := $(patsubst %,$(BUILD)/user/%.elf,$(DEMOS))
 
+# The VMM (user/vmm): the device model and the native backend; kvm.c is the
+# other backend, for Linux.
+VMM_SRCS := $(filter-out user/vmm/kvm.c,$(wildcard user/vmm/*.c))
+VMM_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(VMM_SRCS))
+VMM := $(BUILD)/user/vmm.elf
+
+# The Linux guest: Image and BusyBox from scripts/guest-build's cache
+# (outside the clone), the initramfs packed here from rootfs/.
+GUEST_IMAGE := $(BUILD)/guest/Image
+GUEST_BUSYBOX := $(BUILD)/guest/busybox
+GUEST_INITRAMFS := $(BUILD)/guest/initramfs.cpio
+GUEST_DISK := $(BUILD)/guest/disk.img
+# Bare guests for the VMM's tests and benchmarks: VS-mode code in a Linux
+# Image's clothes (user/tests/bareguest: one .c file each).
+BARE_GUESTS := $(BUILD)/guest/hostile.bin $(BUILD)/guest/benchguest.bin
+# The KVM backend: the VMM for riscv64 Linux, and a Linux host's initramfs
+# holding it and the guest (tests/system: vm-kvm-backend-smoke).
+VMM_KVM := $(BUILD)/guest/vmm-kvm
+KVM_HOST_INITRAMFS := $(BUILD)/guest/kvm-host.cpio
+
 # The boot archive: the source members listed in boot/modules.list, then
 # the programs built here (NAME=PATH).
 ARCHIVE := $(BUILD)/boot.cpio
 MODULES := boot/modules.list
-ARCHIVE_PROGRAMS := root=$(ROOT_TASK) $(foreach d,$(DEMOS),$(d)=$(BUILD)/user/$(d).elf)
+ARCHIVE_PROGRAMS := root=$(ROOT_TASK) $(foreach d,$(DEMOS),$(d)=$(BUILD)/user/$(d).elf) \
+	vmm=$(VMM) linux-Image=$(GUEST_IMAGE) initramfs=$(GUEST_INITRAMFS) disk.img=$(GUEST_DISK)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
@@ -101,7 +122,7 @@ endif
 .PHONY: all setup run debug gdb test bench unit-tests clean
 .DELETE_ON_ERROR:
 
-all: $(KERNEL) $(ARCHIVE) $(TEST_ARCHIVE)
+all: $(KERNEL) $(ARCHIVE) $(TEST_ARCHIVE) $(KVM_HOST_INITRAMFS) $(BARE_GUESTS)
 
 # Every build first makes sure the Debian packages are present. The stamp
 # keeps this to one quick check per change of the script.
@@ -113,7 +134,8 @@ setup:
 	@scripts/setup
 
 $(KERNEL_OBJS) $(HOST_OBJS) $(UNIT_BINS) $(ASM_OFFSETS) $(LDSCRIPT) $(ARCHIVE) $(UNIT_DATA) \
-	$(LIBVIREO_OBJS) $(VTEST_OBJS) $(BENCH_OBJS) $(VGUEST_OBJS) $(ROOT_OBJS) $(DEMO_ELFS): | $(SETUP_STAMP)
+	$(LIBVIREO_OBJS) $(VTEST_OBJS) $(BENCH_OBJS) $(VGUEST_OBJS) $(ROOT_OBJS) $(DEMO_ELFS) \
+	$(VMM_OBJS) $(GUEST_IMAGE) $(GUEST_BUSYBOX) $(GUEST_DISK): | $(SETUP_STAMP)
 
 # The offsets come from structures in these headers: any change regenerates them.
 $(ASM_OFFSETS): arch/riscv64/asm-offsets.c $(wildcard kernel/include/kernel/*.h \
@@ -145,7 +167,7 @@ $(KERNEL): $(KERNEL_OBJS) $(LDSCRIPT)
 	$(Q)$(KCC) $(KCFLAGS) $(KLDFLAGS) -T $(LDSCRIPT) -o $@ $(KERNEL_OBJS)
 
 $(ARCHIVE): $(MODULES) scripts/mkcpio $(shell sed -n 's/^[^#][^ ]* \(.*\)$$/boot\/\1/p' $(MODULES)) \
-	$(ROOT_TASK) $(DEMO_ELFS)
+	$(ROOT_TASK) $(DEMO_ELFS) $(VMM) $(GUEST_IMAGE) $(GUEST_INITRAMFS) $(GUEST_DISK)
 	@mkdir -p $(@D)
 	$(say) CPIO $@
 	$(Q)$(PYTHON) scripts/mkcpio -o $@ --list $(MODULES) $(ARCHIVE_PROGRAMS)
@@ -182,6 +204,56 @@ $(ROOT_TASK): $(ROOT_OBJS) $(LIBVIREO_OBJS) user/lib/user.ld
 $(DEMO_ELFS): $(BUILD)/user/%.elf: $(BUILD)/user/user/demo/%.c.o $(LIBVIREO_OBJS) user/lib/user.ld
 	$(say) ULD $@
 	$(Q)$(UCC) $(UCFLAGS) $(ULDFLAGS) -o $@ $< $(LIBVIREO_OBJS)
+
+$(VMM): $(VMM_OBJS) $(LIBVIREO_OBJS) user/lib/user.ld
+	$(say) ULD $@
+	$(Q)$(UCC) $(UCFLAGS) $(ULDFLAGS) -o $@ $(VMM_OBJS) $(LIBVIREO_OBJS)
+
+# Built once per config into the cache; the copy here is what the archive takes.
+$(GUEST_IMAGE): guest/linux.config scripts/guest-build
+	@mkdir -p $(@D)
+	$(say) GUEST $@
+	$(Q)cp "$$(scripts/guest-build linux)" $@
+
+$(GUEST_BUSYBOX): rootfs/busybox.config scripts/guest-build
+	@mkdir -p $(@D)
+	$(say) GUEST $@
+	$(Q)cp "$$(scripts/guest-build busybox)" $@
+
+$(GUEST_INITRAMFS): $(GUEST_BUSYBOX) scripts/mkinitramfs $(shell find rootfs -type f)
+	$(say) CPIO $@
+	$(Q)$(PYTHON) scripts/mkinitramfs -o $@ --busybox $(GUEST_BUSYBOX) --root rootfs
+
+$(VMM_KVM): $(filter-out user/vmm/native.c,$(wildcard user/vmm/*.c)) $(wildcard user/vmm/*.h)
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CROSS)gcc -std=gnu11 -O2 -g -static $(WARN) -Wno-conversion -Iuser/vmm -o $@ \
+		$(filter %.c,$^) -lpthread
+
+$(KVM_HOST_INITRAMFS): $(GUEST_BUSYBOX) $(VMM_KVM) $(GUEST_IMAGE) $(GUEST_INITRAMFS) $(GUEST_DISK) \
+		$(BUILD)/guest/benchguest.bin \
+		scripts/mkinitramfs $(shell find rootfs -type f)
+	$(say) CPIO $@
+	$(Q)$(PYTHON) scripts/mkinitramfs -o $@ --busybox $(GUEST_BUSYBOX) --root rootfs \
+		--add vmm=$(VMM_KVM) --add guest/Image=$(GUEST_IMAGE) \
+		--add guest/initramfs.cpio=$(GUEST_INITRAMFS) --add guest/disk.img=$(GUEST_DISK) \
+		--add guest/benchguest.bin=$(BUILD)/guest/benchguest.bin
+
+$(BUILD)/guest/hostile.bin: user/tests/bareguest/hostile.c
+$(BUILD)/guest/benchguest.bin: user/tests/bareguest/bench.c
+$(BARE_GUESTS): user/tests/bareguest/head.S user/tests/bareguest/bare.ld
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(UCC) -march=rv64imac_zicsr -mabi=lp64 -mcmodel=medany -O2 -ffreestanding -nostdlib \
+		-fno-pic $(WARN) -Wno-conversion -Wl,--no-warn-rwx-segments \
+		-T user/tests/bareguest/bare.ld -o $@.elf $(filter %.S %.c,$^)
+	$(Q)riscv64-unknown-elf-objcopy -O binary $@.elf $@
+
+# The guests' disk: 4 MiB of ext2 holding guest/disk/.
+$(GUEST_DISK): $(wildcard guest/disk/*)
+	@mkdir -p $(@D)
+	$(say) MKE2FS $@
+	$(Q)rm -f $@ && /sbin/mke2fs -q -t ext2 -b 1024 -L vireo -d guest/disk $@ 4M >/dev/null
 
 # The archive the in-system tests and benchmarks boot (root=vtest, bench or vguest).
 $(TEST_ARCHIVE): $(VTEST) $(BENCH) $(VGUEST) scripts/mkcpio

@@ -5,6 +5,7 @@
 #include <kernel/icu.h>
 #include <kernel/ipc.h>
 #include <kernel/irq.h>
+#include <kernel/vcon.h>
 #include <kernel/vcpu.h>
 #include <kernel/msg.h>
 #include <kernel/task.h>
@@ -222,6 +223,7 @@ static void irq_destroy(struct kobject *obj)
 
 	timer_cancel(&irq->timer);
 	icu_irq_gone(irq);
+	vcon_irq_gone(irq);
 	unbind(irq);
 }
 

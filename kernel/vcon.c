@@ -26,7 +26,11 @@ static struct kobject boot_vcon;
 
 static uint8_t input[INPUT_RING];
 static unsigned input_head, input_count;
-static struct irq *input_irq; /* reference held */
+/*
+ * Not a counted reference: an Irq lives while capabilities refer to it,
+ * and its teardown unbinds it here (vcon_irq_gone).
+ */
+static struct irq *input_irq;
 
 void vcon_input_poll(void)
 {
@@ -116,6 +120,12 @@ static enum vireo_status vcon_read(struct msg *m)
 	return VIREO_OK;
 }
 
+void vcon_irq_gone(struct irq *irq)
+{
+	if (input_irq == irq)
+		input_irq = 0;
+}
+
 static enum vireo_status vcon_bind_input(struct thread *caller, struct msg *m)
 {
 	struct kobject *obj = 0;
@@ -130,10 +140,7 @@ static enum vireo_status vcon_bind_input(struct thread *caller, struct msg *m)
 			return st;
 		if (obj->kind != VIREO_KIND_IRQ)
 			return VIREO_E_ARG;
-		kobject_get(obj);
 	}
-	if (input_irq)
-		kobject_put(&input_irq->obj);
 	input_irq = (struct irq *)obj;
 	if (input_irq && input_count)
 		irq_trigger(input_irq); /* input waiting already */

@@ -77,9 +77,11 @@ void arch_guest_load(struct vireo_vcpu_vm *vm, struct vmspace *g, bool other_vcp
 		g->vmid_stale &= ~me;
 		other_vcpu = true;
 	}
-	if (vm->ctl & VIREO_VCPU_VM_FENCE_VVMA) {
-		vm->ctl &= ~(vireo_word_t)VIREO_VCPU_VM_FENCE_VVMA;
-		other_vcpu = true;
+	if (vm->ctl & (VIREO_VCPU_VM_FENCE_VVMA | VIREO_VCPU_VM_FENCE_I)) {
+		if (vm->ctl & VIREO_VCPU_VM_FENCE_I)
+			__asm__ volatile("fence.i" ::: "memory");
+		other_vcpu = other_vcpu || (vm->ctl & VIREO_VCPU_VM_FENCE_VVMA);
+		vm->ctl &= ~(vireo_word_t)(VIREO_VCPU_VM_FENCE_VVMA | VIREO_VCPU_VM_FENCE_I);
 	}
 	if (other_vcpu)
 		__asm__ volatile(".option push\n.option arch, +h\nhfence.vvma zero, zero\n"

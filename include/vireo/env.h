@@ -45,10 +45,11 @@
  *    restart policy.
  *  - MR0 = VIREO_PARENT_MEMORY, MR1 = bytes (a multiple of 4 KiB): a call.
  *    The root task maps that much zeroed, physically contiguous memory
- *    read-write into the program, 2 MiB aligned in the memory region, and
- *    replies MR0 = a vireo_status, MR1 = the address. Everything a program
- *    gets counts against its boot.cfg 'memory' (VIREO_E_NOMEM beyond it),
- *    and comes back when it ends.
+ *    with all rights (a VMM passes it on as a guest's RAM) into the
+ *    program, 2 MiB aligned in the memory region, and replies MR0 = a
+ *    vireo_status, MR1 = the address. Everything a program gets counts
+ *    against its boot.cfg 'memory' (VIREO_E_NOMEM beyond it), and comes
+ *    back when it ends.
  */
 #ifndef VIREO_ENV_H
 #define VIREO_ENV_H

@@ -81,10 +81,13 @@ struct vireo_vcpu_vm {
  * vm.ctl. FENCE_VVMA: before the next entry, the kernel drops the hart's
  * translations of the guest's own (VS-stage, hfence.vvma for the Vm's VMID)
  * and clears the bit: a VMM's SBI remote sfence.vma for this vCPU.
+ * FENCE_I: a fence.i on the hart before the next entry (cleared): an SBI
+ * remote fence.i.
  * TRAP_WFI (kept): the guest's wfi exits (cause 22, virtual instruction)
  * instead of waiting in the guest, so the VMM can block the vCPU.
  */
 #define VIREO_VCPU_VM_FENCE_VVMA 0x1u
+#define VIREO_VCPU_VM_FENCE_I 0x2u
 #define VIREO_VCPU_VM_TRAP_WFI 0x100u
 
 /*

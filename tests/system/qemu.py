@@ -20,7 +20,7 @@ class Outcome:
 def command(sc, build, archive_path):
     cmd = ["qemu-system-riscv64", "-M", "virt", "-cpu", sc.cpu,
            "-smp", str(sc.smp), "-m", sc.mem, "-nographic",
-           "-bios", OPENSBI, "-kernel", os.path.join(build, "vireo.elf")]
+           "-bios", OPENSBI, "-kernel", os.path.join(build, sc.kernel)]
     if sc.icount is not None:
         cmd += ["-icount", "shift=%d,sleep=off" % sc.icount]
     if archive_path:
@@ -37,6 +37,8 @@ def archive_for(sc, build):
         return os.path.join(build, "boot.cpio")
     if sc.archive == "tests":
         return os.path.join(build, "test-archive.cpio")
+    if sc.archive and sc.archive.startswith("build:"):
+        return os.path.join(build, sc.archive[len("build:"):])
     if sc.archive is None:
         return None
     path = os.path.join(build, "test-data", sc.name + ".cpio")

@@ -37,8 +37,9 @@ class Scenario:
                  append="poweroff",
                  archive="default", archive_bytes=None, expect=(),
                  anywhere=(), forbid=None, stop_after=None, send=(), tap=False,
-                 icount=None, timeout=60):
+                 icount=None, timeout=60, kernel="vireo.elf"):
         self.name = name
+        self.kernel = kernel
         self.smp = smp
         self.cpu = cpu
         self.mem = mem
@@ -173,6 +174,82 @@ def root_archive(boot_cfg, programs=("hello",), extra=()):
     return make
 
 
+def plain_demo_archive():
+    """The demo without its Linux VM (boot/boot.cfg up to the VM's block):
+    for boots that wait for the root task to end."""
+    with open(os.path.join(ROOT, "boot", "boot.cfg")) as f:
+        cfg = f.read().split("\n# A Linux VM")[0] + "\n"
+    with open(os.path.join(ROOT, "boot", "motd"), "rb") as f:
+        motd = f.read()
+    return root_archive(cfg, programs=("hello", "echo-server", "echo-client"),
+                        extra=[("motd", motd)])()
+
+
+def built_guest(name):
+    with open(os.path.join(ROOT, "build", "guest", name), "rb") as f:
+        return f.read()
+
+
+def vm_block(name, cpus, run, ram="64M"):
+    """A boot.cfg block starting the VMM with the Linux guest; run names the
+    guest's test script (rootfs/tests/)."""
+    return ("start vmm as %s\n"
+            "    args \"ram=%s\" \"cpus=%d\" "
+            "\"cmdline=console=hvc1 earlycon=sbi vireo.run=%s\"\n"
+            "    file kernel linux-Image\n    file initrd initramfs\n"
+            "    file disk disk.img\n    cap sched scheduler\n    cap log vcon\n"
+            "    memory 88M\n    quota 512K\n" % (name, ram, cpus, run))
+
+
+HOSTILE_BLOCK = ("start vmm as hostile\n    args \"ram=32M\" \"cpus=2\"\n"
+                 "    file kernel hostile.bin\n    cap sched scheduler\n    cap log vcon\n"
+                 "    memory 40M\n    quota 512K\n")
+
+
+def vm_archive(boot_cfg):
+    """The real root task and VMM with the guest's kernel, initramfs and disk."""
+    def make():
+        entries = [("root", built_program("root"), mkcpio.EXEC_MODE),
+                   ("boot.cfg", boot_cfg.encode(), mkcpio.FILE_MODE),
+                   ("vmm", built_program("vmm"), mkcpio.EXEC_MODE),
+                   ("linux-Image", built_guest("Image"), mkcpio.FILE_MODE),
+                   ("initramfs", built_guest("initramfs.cpio"), mkcpio.FILE_MODE),
+                   ("disk.img", built_guest("disk.img"), mkcpio.FILE_MODE),
+                   ("hostile.bin", built_guest("hostile.bin"), mkcpio.FILE_MODE)]
+        return mkcpio.pack(entries)
+    return make
+
+
+def unanchored(patterns):
+    """Patterns for lines written whole (the VMM's and the root task's) that
+    may follow another VM's unfinished console line on the same line."""
+    return [p[1:] if p.startswith("^") else p for p in patterns]
+
+
+def vm_smoke(name, cpus):
+    """What rootfs/tests/smoke prints in VM name, in order."""
+    return [r"^vmm: %s: %d vCPU\(s\), 64 MiB of RAM, " % (name, cpus),
+            r"^guest: Linux 6\.1\.\d+ on %d cpu\(s\)$" % cpus,
+            r"^smoke: uname: Linux 6\.1\.\d+ riscv64$",
+            r"^smoke: nproc: %d$" % cpus,
+            r"^smoke: found: This file was on the virtio disk when the VM started\.$",
+            r"^smoke: read back: written by the guest$",
+            r"^guest: /tests/smoke exited with status 0$",
+            r"^vmm: %s: stopped: the guest asked for shutdown \(no reason\)$" % name,
+            r"^root: %s exited with status 0$" % name]
+
+
+# The demo's Linux VM (boot/boot.cfg): it boots to its shell, which answers
+# what is typed at the console and powers the VM off through SBI.
+DEMO_VM_INPUT = [(r"job control turned off", b"echo hello-from-$((6*7))\n"),
+                 (r"^hello-from-42", b"poweroff\n")]
+DEMO_VM = [r"^root: starting linux \(module vmm, ",
+           r"^vmm: linux: 1 vCPU\(s\), 64 MiB of RAM, ",
+           r"^guest: Linux 6\.1\.\d+ on 1 cpu\(s\)$",
+           r"^hello-from-42",
+           r"^vmm: linux: stopped: the guest asked for shutdown \(no reason\)$",
+           r"^root: linux exited with status 0$"]
+
 # The root task ends cleanly and hands the machine back to the kernel.
 ROOT_ENDS = [r"^Vireo: root task ended$", r"^Vireo: powering off$"]
 NOTHING_STARTED = [r"^root: starting [^']", r"^hello", r"exited with status"]
@@ -213,14 +290,16 @@ def vcpu_race_scenario(smp):
 
 
 SCENARIOS = [
-    Scenario("banner-smp1-128M", smp=1, mem="128M", expect=banner(1, 128)),
-    Scenario("banner-smp4-512M", smp=4, mem="512M", expect=banner(4, 512)),
-    Scenario("banner-smp2-2G", smp=2, mem="2G", expect=banner(2, 2048)),
+    Scenario("banner-smp1-128M", smp=1, mem="128M", archive_bytes=plain_demo_archive, expect=banner(1, 128)),
+    Scenario("banner-smp4-512M", smp=4, mem="512M", archive_bytes=plain_demo_archive, expect=banner(4, 512)),
+    Scenario("banner-smp2-2G", smp=2, mem="2G", archive_bytes=plain_demo_archive, expect=banner(2, 2048)),
     Scenario("archive-default", expect=[
         r"^boot archive: 0x[0-9a-f]+, \d+ bytes$",
         r"^  module motd size \d+ crc32 0x[0-9a-f]{8}$",
         r"^  module root size \d+ crc32 0x[0-9a-f]{8}$",
-        r"^boot archive: 6 file\(s\)$"]),
+        r"^  module vmm size \d+ crc32 0x[0-9a-f]{8}$",
+        r"^  module linux-Image size \d+ crc32 0x[0-9a-f]{8}$",
+        r"^boot archive: 10 file\(s\)$"], stop_after=r"^boot archive: 10 file"),
     Scenario("archive-listing", archive_bytes=listing_archive,
              expect=listing_expect()),
     Scenario("archive-none", archive=None,
@@ -233,19 +312,19 @@ SCENARIOS = [
              expect=rejected(r"unsupported cpio variant 070707")),
     Scenario("archive-huge-filesize", archive_bytes=huge_size_archive,
              expect=rejected(r"truncated: file data")),
-    Scenario("ktest-all-smp2", append="ktest=all poweroff", tap=True,
+    Scenario("ktest-all-smp2", archive_bytes=plain_demo_archive, append="ktest=all poweroff", tap=True,
              expect=[r"^ktest: done, 0 failed$", r"^Vireo: powering off$"]),
-    Scenario("ktest-all-smp1-2G", smp=1, mem="2G",
+    Scenario("ktest-all-smp1-2G", archive_bytes=plain_demo_archive, smp=1, mem="2G",
              append="ktest=all poweroff", tap=True,
              expect=[r"^ktest: done, 0 failed$"]),
-    Scenario("ktest-all-sbi-timer", smp=1, cpu="rv64,h=true,sstc=false",
+    Scenario("ktest-all-sbi-timer", archive_bytes=plain_demo_archive, smp=1, cpu="rv64,h=true,sstc=false",
              append="ktest=all poweroff", tap=True,
              expect=[r"^cpus: 1 harts, timebase 10000000 Hz, timer sbi,",
                      r"^ktest: done, 0 failed$"]),
-    Scenario("ktest-select", append="ktest=wx_text_not_writable,"
+    Scenario("ktest-select", archive_bytes=plain_demo_archive, append="ktest=wx_text_not_writable,"
              "pages_orders_aligned poweroff", tap=True,
              expect=[r"^1\.\.2$", r"^ktest: done, 0 failed$"]),
-    Scenario("ktest-unknown-name", append="ktest=no_such_test poweroff",
+    Scenario("ktest-unknown-name", archive_bytes=plain_demo_archive, append="ktest=no_such_test poweroff",
              expect=[r"^1\.\.1$", r"^not ok 1 - no_such_test # no such test$",
                      r"^ktest: done, 1 failed$"]),
     Scenario("idle-then-q-powers-off", append="",
@@ -260,7 +339,7 @@ SCENARIOS = [
                      r"^  0x[0-9a-f]+ debugger +- +refs \d+$",
                      r"^vdb: continuing$", r"^Vireo: powering off$"]),
     Scenario("root-demo-then-q-powers-off", append="",
-             send=[(r"^idle: the root task ended", b"q")],
+             send=DEMO_VM_INPUT + [(r"^idle: the root task ended", b"q")], timeout=120,
              expect=[r"^root: all programs ended$", r"^Vireo: root task ended$",
                      r"^idle: the root task ended", r"^Vireo: powering off$"]),
     Scenario("vtest-all", archive="tests", append="root=vtest poweroff",
@@ -342,30 +421,29 @@ SCENARIOS = [
              expect=CRASH_REPORT, timeout=30),
 
     # The root task and the demo programs of boot/boot.cfg.
-    Scenario("root-demo", expect=[
+    Scenario("root-demo", send=DEMO_VM_INPUT, timeout=120, expect=[
         r"^root: starting 'root'$",
-        r"^root: boot\.cfg names 3 program\(s\)$",
+        r"^root: boot\.cfg names 4 program\(s\)$",
         r"^root: starting hello \(module hello, \d+ KiB of memory, "
         r"quota 128 KiB, priority 10\)$",
         r"^root: starting echo-server ",
-        r"^root: starting echo-client ",
-        r'^hello: argv\[0\] = "hello"$',
-        r'^hello: argv\[1\] = "one"$',
-        r'^hello: argv\[2\] = "two words"$',
-        r"^hello from hello$",
-        r"^root: hello exited with status 0$",
-        r"^echo-client: 3 of 3 echoes correct$",
-        r"^root: echo-client exited with status 0$",
+        r"^root: starting echo-client "] + DEMO_VM + [
         r"^root: all programs ended$"] + ROOT_ENDS,
-        anywhere=[r"^echo-server: stopping after 3 echoes$",
+        anywhere=[r'^hello: argv\[0\] = "hello"$',
+                  r'^hello: argv\[1\] = "one"$',
+                  r'^hello: argv\[2\] = "two words"$',
+                  r"^hello from hello$",
+                  r"^root: hello exited with status 0$",
+                  r"^echo-client: 3 of 3 echoes correct$",
+                  r"^root: echo-client exited with status 0$",
+                  r"^echo-server: stopping after 3 echoes$",
                   r"^root: echo-server exited with status 0$"],
-        forbid=FAILURES + [r"not returned", r"cannot", r"fault"]),
+        forbid=FAILURES + [r"not returned", r"cannot", r"page fault", r"no device there"]),
     # The same with timer interrupts landing elsewhere (see vtest-icount-5).
-    Scenario("root-demo-icount-5", icount=5, expect=[
-        r"^hello from hello$",
-        r"^echo-client: 3 of 3 echoes correct$",
-        r"^root: all programs ended$"] + ROOT_ENDS,
-        forbid=FAILURES + [r"not returned", r"cannot", r"fault"]),
+    Scenario("root-demo-icount-5", icount=5, send=DEMO_VM_INPUT, timeout=240,
+             expect=DEMO_VM + [r"^root: all programs ended$"] + ROOT_ENDS,
+             anywhere=[r"^hello from hello$", r"^echo-client: 3 of 3 echoes correct$"],
+        forbid=FAILURES + [r"not returned", r"cannot", r"page fault", r"no device there"]),
     Scenario("root-bootcfg-errors", archive_bytes=root_archive(
         "start hello\n    quota 12Q\n    priority 300\n"),
         expect=root_refuses(r"^boot\.cfg:2: bad size '12Q'",
@@ -408,6 +486,47 @@ SCENARIOS = [
                 r"^root: hello exited with status 0$"],
         anywhere=[r"^again: 1 MiB at 0x3000000000, 0 bytes not zero$",
                   r"^root: again exited with status 0$"] + ROOT_ENDS),
+    # Linux 6.1 as a VM on Vireo: two vCPUs on two harts, its virtio console
+    # and disk, SBI shutdown.
+    Scenario("vm-linux-smoke", archive_bytes=vm_archive(vm_block("vm1", 2, "smoke")),
+             timeout=180, expect=vm_smoke("vm1", 2) + ROOT_ENDS,
+             forbid=FAILURES + [r"no device there", r"virtio slot", r"cannot", r"not returned"]),
+    # The same VMM on stock Linux with KVM (the KVM backend, user/vmm/kvm.c):
+    # QEMU boots the guest kernel as a host, whose rootfs/tests/kvm runs the
+    # VMM on /dev/kvm with the same guest.
+    Scenario("vm-kvm-backend-smoke", kernel="guest/Image", archive="build:guest/kvm-host.cpio",
+             append="console=ttyS0 vireo.run=kvm", timeout=600,
+             expect=[r"^kvm \[1\]: hypervisor extension available$",
+                     r"^guest: Linux 6\.1\.\d+ on 2 cpu\(s\)$"] + vm_smoke("vmm", 2)[1:-1] + [
+                     r"^kvm: the VMM exited with status 0$",
+                     r"^guest: /tests/kvm exited with status 0$",
+                     r"^reboot: Power down$"],
+             forbid=[r"no device there", r"virtio slot", r"Kernel panic"]),
+    # A hostile guest beside a Linux VM: every bad request is refused or
+    # faults in the guest, the VMM says why, and the Linux VM, the VMM and
+    # the kernel go on.
+    Scenario("vm-hostile-guest", archive_bytes=vm_archive(
+        HOSTILE_BLOCK + vm_block("linux", 1, "smoke")), mem="512M", timeout=300,
+        expect=[r"^root: all programs ended$"] + ROOT_ENDS,
+        anywhere=unanchored([r"^hostile: 0x1d checks, all passed$",
+                  r"^hostile: the virtio console still works$",
+                  r"^vmm: hostile: virtio slot 0 \(device 3\): queue 1: the chain from 0 loops",
+                  r"^vmm: hostile: virtio slot 0 \(device 3\): queue 1: buffer 0x1000\+16 "
+                  r"is outside guest RAM",
+                  r"^vmm: hostile: virtio slot 0 \(device 3\): queue 1: descriptor 200 out of 8",
+                  r"^vmm: hostile: virtio slot 0 \(device 3\): queue 1: avail index",
+                  r"^vmm: hostile: vcpu 0: 4-byte load at guest-physical 0x30000000 "
+                  r"\(pc 0x[0-9a-f]+\): no device there$",
+                  r"^vmm: hostile: stopped: the guest asked for shutdown \(no reason\)$",
+                  r"^root: hostile exited with status 0$"] + vm_smoke("linux", 1)[-2:]),
+        forbid=FAILURES + [r"FAILED", r"page fault", r"not returned", r"cannot"]),
+    # Two VMs at once, each with its own console lines and disk.
+    Scenario("vm-linux-two-vms", archive_bytes=vm_archive(
+        vm_block("vm1", 2, "smoke") + vm_block("vm2", 1, "smoke")), mem="512M",
+        timeout=300, expect=[r"^root: all programs ended$"] + ROOT_ENDS,
+        anywhere=unanchored(vm_smoke("vm1", 2)[:1] + vm_smoke("vm2", 1)[:1] +
+                            vm_smoke("vm1", 2)[-2:] + vm_smoke("vm2", 1)[-2:]),
+        forbid=FAILURES + [r"no device there", r"virtio slot", r"cannot", r"not returned"]),
     Scenario("root-program-faults", archive_bytes=root_archive(
         "start hello as crasher\n    args \"crash\"\n    cap log vcon\n"
         "start hello as trapper\n    args \"trap\"\n    cap log vcon\n"

@@ -172,7 +172,7 @@ enum vireo_status loader_grant(struct program *p, vireo_cap_t task, uint64_t byt
 	mem = take_aligned(p, pages);
 	if (!mem)
 		return VIREO_E_NOMEM;
-	st = map_run(task, (uintptr_t)mem, at, bytes, VIREO_MEM_R | VIREO_MEM_W);
+	st = map_run(task, (uintptr_t)mem, at, bytes, VIREO_MEM_RWX);
 	if (st != VIREO_OK)
 		return st;
 	p->granted += pages;

@@ -13,6 +13,10 @@ void vcon_input_interrupt(unsigned source);
 /* Take one byte of console input, -1 if there is none. */
 int vcon_getc(void);
 
+/* irq is being torn down: if console input is bound to it, unbind it. */
+struct irq;
+void vcon_irq_gone(struct irq *irq);
+
 /* The boot Vcon object (never freed). */
 struct kobject *vcon_boot(void);
 

@@ -65,3 +65,35 @@ VTEST(interactive_console_input_interrupt)
 	EXPECT_ST(vireo_kobject_delete(irq), VIREO_OK);
 	return true;
 }
+
+/*
+ * An Irq that console input is bound to goes like any other: deleted, or
+ * when its last capability goes (a program that ends). Its memory comes
+ * back either way.
+ */
+VTEST(console_input_irq_deleted_while_bound)
+{
+	vireo_cap_t irq = vt_sel();
+	uint64_t limit, before, after;
+
+	EXPECT_ST(vireo_factory_quota(VIREO_SEL_FACTORY, &limit, &before), VIREO_OK);
+	EXPECT_ST(vireo_factory_create_irq(VIREO_SEL_FACTORY, irq), VIREO_OK);
+	EXPECT_ST(vireo_vcon_bind_input(VIREO_SEL_VCON, irq), VIREO_OK);
+	EXPECT_ST(vireo_kobject_delete(irq), VIREO_OK);
+	EXPECT_ST(vireo_factory_quota(VIREO_SEL_FACTORY, &limit, &after), VIREO_OK);
+	EXPECT(after == before);
+	/* Its only capability unmapped instead of deleted. */
+	EXPECT_ST(vireo_factory_create_irq(VIREO_SEL_FACTORY, irq), VIREO_OK);
+	EXPECT_ST(vireo_vcon_bind_input(VIREO_SEL_VCON, irq), VIREO_OK);
+	EXPECT_ST(vireo_task_unmap(VIREO_SEL_TASK, vireo_fpage_cap(irq, 0, 0), VIREO_CAP_ALL,
+				   VIREO_UNMAP_SELF),
+		  VIREO_OK);
+	EXPECT_ST(vireo_factory_quota(VIREO_SEL_FACTORY, &limit, &after), VIREO_OK);
+	EXPECT(after == before);
+	/* Input still works for the next binding. */
+	EXPECT_ST(vireo_factory_create_irq(VIREO_SEL_FACTORY, irq), VIREO_OK);
+	EXPECT_ST(vireo_vcon_bind_input(VIREO_SEL_VCON, irq), VIREO_OK);
+	EXPECT_ST(vireo_vcon_bind_input(VIREO_SEL_VCON, VIREO_CAP_INVALID), VIREO_OK);
+	EXPECT_ST(vireo_kobject_delete(irq), VIREO_OK);
+	return true;
+}

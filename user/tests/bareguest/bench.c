@@ -1,0 +1,77 @@
+/*
+ * The VM benchmarks' guest (scripts/bench): bare VS-mode code that times,
+ * in executed instructions (instret; under QEMU -icount every instruction
+ * of the machine, host kernel and VMM included), the round trips a guest
+ * makes through its VMM:
+ *  - vm_mmio_exit: a store to a virtio-mmio register (QueueSel), which
+ *    exits, is decoded and handled by the device model, and resumes;
+ *  - vm_sbi_roundtrip: an SBI call the VMM answers (get_spec_version).
+ * Prints "bench: NAME N" lines and shuts down.
+ */
+#include <stdint.h>
+
+#define VIRTIO0 0x10001000UL
+#define ROUNDS 200
+
+static long sbi(long eid, long fid, long a0, long a1)
+{
+	register long r0 __asm__("a0") = a0, r1 __asm__("a1") = a1;
+	register long r6 __asm__("a6") = fid, r7 __asm__("a7") = eid;
+
+	__asm__ volatile("ecall" : "+r"(r0), "+r"(r1) : "r"(r6), "r"(r7) : "memory");
+	return r0;
+}
+
+static char line[64];
+
+static void report(const char *name, uint64_t per_round)
+{
+	static const char prefix[] = "bench: ";
+	unsigned n = 0;
+	char digits[24];
+	int d = 0;
+
+	for (const char *p = prefix; *p; p++)
+		line[n++] = *p;
+	while (*name)
+		line[n++] = *name++;
+	line[n++] = ' ';
+	do
+		digits[d++] = (char)('0' + per_round % 10);
+	while ((per_round /= 10));
+	while (d)
+		line[n++] = digits[--d];
+	line[n++] = '\n';
+	sbi(0x4442434e, 0, n, (long)(uintptr_t)line); /* DBCN console_write */
+}
+
+static inline uint64_t instret(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("rdinstret %0" : "=r"(v));
+	return v;
+}
+
+void guest_main(void);
+
+void guest_main(void)
+{
+	volatile uint32_t *queue_sel = (volatile uint32_t *)(VIRTIO0 + 0x30);
+	uint64_t t0, t1;
+
+	for (unsigned warm = 0; warm < 10; warm++)
+		*queue_sel = 0;
+	t0 = instret();
+	for (unsigned i = 0; i < ROUNDS; i++)
+		*queue_sel = 0;
+	t1 = instret();
+	report("vm_mmio_exit", (t1 - t0 + ROUNDS / 2) / ROUNDS);
+
+	t0 = instret();
+	for (unsigned i = 0; i < ROUNDS; i++)
+		sbi(0x10, 0, 0, 0);
+	t1 = instret();
+	report("vm_sbi_roundtrip", (t1 - t0 + ROUNDS / 2) / ROUNDS);
+	sbi(0x53525354, 0, 0, 0); /* shutdown */
+}
