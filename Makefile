@@ -283,6 +283,13 @@ $(HOST_LIB): $(HOST_OBJS)
 	$(Q)mkdir -p $(@D) && rm -f $@
 	$(Q)ar rcs $@ $^
 
+# The VMM's device model, with the test's stub backend.
+VMM_MODEL_SRCS := $(filter-out user/vmm/main.c user/vmm/native.c user/vmm/kvm.c,$(wildcard user/vmm/*.c))
+$(BUILD)/unit/test_vmm: tests/unit/test_vmm.c $(VMM_MODEL_SRCS) $(wildcard user/vmm/*.h) $(HOST_LIB)
+	@mkdir -p $(@D)
+	$(say) HOSTLD $@
+	$(Q)$(HOSTCC) $(TCFLAGS) -Iuser/vmm -o $@ $< $(VMM_MODEL_SRCS) $(HOST_LIB) -lcmocka
+
 $(BUILD)/unit/%: tests/unit/%.c $(HOST_LIB)
 	@mkdir -p $(@D)
 	$(say) HOSTLD $@

@@ -125,6 +125,20 @@ static void drop_dead_cache(struct thread *t)
 	}
 }
 
+/* The Vm a vCPU enters, likewise kept in vcpu_cached_vm (and dropped once deleted). */
+static void cache_vm(struct thread *t, struct task *vm)
+{
+	struct task *old = t->vcpu_cached_vm;
+
+	if (old == vm)
+		return;
+	if (vm)
+		kobject_get(&vm->obj);
+	t->vcpu_cached_vm = vm;
+	if (old)
+		kobject_put(&old->obj);
+}
+
 /* Extended mode: the Vm named by user_task, its guest entered on the way out. */
 static enum vireo_status resume_guest(struct thread *t, struct vireo_vcpu_state *v)
 {
@@ -134,11 +148,14 @@ static enum vireo_status resume_guest(struct thread *t, struct vireo_vcpu_state 
 	if (v->saved_state & VIREO_VCPU_USER_MODE)
 		return VIREO_E_ARG;
 	st = cspace_get(&t->task->cspace, v->user_task, VIREO_CAP_WRITE, &vm, 0);
-	if (st != VIREO_OK)
+	if (st != VIREO_OK) {
+		if (t->vcpu_cached_vm && t->vcpu_cached_vm->obj.dead)
+			cache_vm(t, 0);
 		return st;
+	}
 	if (vm->kind != VIREO_KIND_VM)
 		return VIREO_E_ARG;
-	kobject_get(vm);
+	cache_vm(t, (struct task *)vm);
 	t->vcpu_resume_vm = (struct task *)vm;
 	t->vcpu_resume_task = 0;
 	t->vcpu_resuming = true;
@@ -198,7 +215,6 @@ static void leave_user(struct thread *t)
 {
 	arch_vcpu_from_user(&t->regs);
 	if (t->vcpu_vm) {
-		kobject_put(&t->vcpu_vm->obj);
 		t->vcpu_vm = 0;
 		return;
 	}
@@ -286,8 +302,6 @@ static bool finish_resume(struct thread *t)
 		v->r.tval = 0;
 		v->saved_state = state;
 		__atomic_store_n(&v->state, state & ~KERNEL_MODE_CLEARS, __ATOMIC_RELAXED);
-		if (vm)
-			kobject_put(&vm->obj);
 		arch_vcpu_enter(&t->regs, v->entry_ip,
 				task || vm ? v->entry_sp : arch_vcpu_regs_sp(&v->r), t->vcpu_user);
 		return fetch_event_held(t);
@@ -418,12 +432,9 @@ void vcpu_guest_left(void)
 
 void vcpu_thread_gone(struct thread *t)
 {
-	if (t->vcpu_vm)
-		kobject_put(&t->vcpu_vm->obj);
 	t->vcpu_vm = 0;
-	if (t->vcpu_resume_vm)
-		kobject_put(&t->vcpu_resume_vm->obj);
 	t->vcpu_resume_vm = 0;
+	cache_vm(t, 0);
 	if (t->vcpu_task)
 		arch_vcpu_from_user(&t->regs);
 	t->vcpu_task = 0;

@@ -209,8 +209,12 @@ syscall_general:
 vcpu_fast_resume:
 	sb	zero, THREAD_VCPU_FAST_RESUMED_FROM_REGS(a1)
 	mv	a0, a1
+	li	t1, VCPU_FAST_GUEST_VALUE
+	beq	t0, t1, 1f
 	ld	a1, TF_VCPU_REGS(a0)
 	j	arch_resume_vcpu_user
+1:	call	trap_enter_guest	/* does not return */
+	j	boot_fail
 
 /*
  * The vector while a vCPU thread runs in virtual user mode (kernel/vcpu.c).

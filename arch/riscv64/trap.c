@@ -195,6 +195,12 @@ struct fastpath_exit fastpath_entry(struct trap_frame *tf)
  * A thread deleted by another hart while this one ran it makes no more
  * system calls and takes no more faults: its hart just leaves it.
  */
+/* The system-call fast path set up a vcpu_resume into a guest: enter it. */
+noreturn_fn void trap_enter_guest(struct trap_frame *tf)
+{
+	vcpu_return_to_user(thread_of(tf));
+}
+
 noreturn_fn void trap_syscall(struct trap_frame *tf)
 {
 	struct thread *t = thread_of(tf);

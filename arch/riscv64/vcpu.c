@@ -150,9 +150,16 @@ bool arch_guest_access(uint64_t hgatp, const struct vireo_vcpu_vm *vm, uintptr_t
 	case VCPU_GUEST_LOAD:
 		ok = arch_hlv_d(gva, value);
 		break;
-	case VCPU_GUEST_FETCH:
+	case VCPU_GUEST_FETCH: { /* the whole instruction: 16 bits, or 32 if its low bits say so */
+		uint64_t high = 0;
+
 		ok = arch_hlvx_hu(gva, value);
+		if (ok && (*value & 3) == 3) {
+			ok = arch_hlvx_hu(gva + 2, &high);
+			*value |= high << 16;
+		}
 		break;
+	}
 	default:
 		ok = arch_hsv_d(gva, *value);
 	}

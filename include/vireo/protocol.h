@@ -121,7 +121,7 @@ enum {
 };
 
 #define VIREO_GUEST_LOAD 0u  /* 8 bytes, naturally aligned */
-#define VIREO_GUEST_FETCH 1u /* 16 bits, as an instruction fetch (execute permission) */
+#define VIREO_GUEST_FETCH 1u /* the instruction (16 or 32 bits), fetched with execute permission */
 #define VIREO_GUEST_STORE 2u /* 8 bytes, naturally aligned */
 
 #define VIREO_THREAD_CTL_PAGER 0x1u

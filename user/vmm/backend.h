@@ -37,9 +37,6 @@ void backend_kick(struct vmm_vcpu *c);
 /* The guest's timer for c (SBI set_timer; c is the calling vCPU): its stimecmp. */
 void backend_set_timer(struct vmm_vcpu *c, uint64_t when);
 
-/* The guest's time now (what it reads from its time CSR). */
-uint64_t backend_time(void);
-
 /* Write the host console (the VMM's own log and the guest's output). */
 void backend_console_write(const char *s, size_t n);
 

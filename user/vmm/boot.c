@@ -45,107 +45,107 @@ const char *boot_image_problem(const uint8_t *image, size_t size, uint64_t *text
 	return NULL;
 }
 
-static void fdt_cpus(struct fdt *f, const struct vmm *vm)
+static void describe_cpus(struct fdt_writer *f, const struct vmm *vm)
 {
 	char name[32];
 
-	fdt_node(f, "cpus");
-	fdt_prop_u32(f, "#address-cells", 1);
-	fdt_prop_u32(f, "#size-cells", 0);
-	fdt_prop_u32(f, "timebase-frequency", VMM_TIMEBASE_HZ);
+	fdtw_node(f, "cpus");
+	fdtw_prop_u32(f, "#address-cells", 1);
+	fdtw_prop_u32(f, "#size-cells", 0);
+	fdtw_prop_u32(f, "timebase-frequency", VMM_TIMEBASE_HZ);
 	for (unsigned i = 0; i < vm->ncpus; i++) {
 		snprintf(name, sizeof(name), "cpu@%u", i);
-		fdt_node(f, name);
-		fdt_prop_str(f, "device_type", "cpu");
-		fdt_prop_u32(f, "reg", i);
-		fdt_prop_str(f, "status", "okay");
-		fdt_prop_str(f, "compatible", "riscv");
-		fdt_prop_str(f, "riscv,isa", "rv64imafdc_zicsr_zifencei_sstc");
-		fdt_prop_str(f, "mmu-type", "riscv,sv48");
-		fdt_node(f, "interrupt-controller");
-		fdt_prop_u32(f, "#interrupt-cells", 1);
-		fdt_prop(f, "interrupt-controller", NULL, 0);
-		fdt_prop_str(f, "compatible", "riscv,cpu-intc");
-		fdt_prop_u32(f, "phandle", PHANDLE_INTC(i));
-		fdt_end_node(f);
-		fdt_end_node(f);
+		fdtw_node(f, name);
+		fdtw_prop_str(f, "device_type", "cpu");
+		fdtw_prop_u32(f, "reg", i);
+		fdtw_prop_str(f, "status", "okay");
+		fdtw_prop_str(f, "compatible", "riscv");
+		fdtw_prop_str(f, "riscv,isa", "rv64imafdc_zicsr_zifencei_sstc");
+		fdtw_prop_str(f, "mmu-type", "riscv,sv48");
+		fdtw_node(f, "interrupt-controller");
+		fdtw_prop_u32(f, "#interrupt-cells", 1);
+		fdtw_prop(f, "interrupt-controller", NULL, 0);
+		fdtw_prop_str(f, "compatible", "riscv,cpu-intc");
+		fdtw_prop_u32(f, "phandle", PHANDLE_INTC(i));
+		fdtw_end_node(f);
+		fdtw_end_node(f);
 	}
-	fdt_end_node(f);
+	fdtw_end_node(f);
 }
 
-static void fdt_soc(struct fdt *f, const struct vmm *vm, const struct boot_config *cfg)
+static void describe_soc(struct fdt_writer *f, const struct vmm *vm, const struct boot_config *cfg)
 {
 	uint32_t ext[2 * VMM_MAX_CPUS];
 	char name[48];
 
-	fdt_node(f, "soc");
-	fdt_prop_u32(f, "#address-cells", 2);
-	fdt_prop_u32(f, "#size-cells", 2);
-	fdt_prop_str(f, "compatible", "simple-bus");
-	fdt_prop(f, "ranges", NULL, 0);
+	fdtw_node(f, "soc");
+	fdtw_prop_u32(f, "#address-cells", 2);
+	fdtw_prop_u32(f, "#size-cells", 2);
+	fdtw_prop_str(f, "compatible", "simple-bus");
+	fdtw_prop(f, "ranges", NULL, 0);
 
 	snprintf(name, sizeof(name), "plic@%lx", VMM_PLIC_BASE);
-	fdt_node(f, name);
-	fdt_prop_str(f, "compatible", "sifive,plic-1.0.0");
-	fdt_prop_u32(f, "#address-cells", 0);
-	fdt_prop_u32(f, "#interrupt-cells", 1);
-	fdt_prop(f, "interrupt-controller", NULL, 0);
-	fdt_prop_reg(f, "reg", VMM_PLIC_BASE, VMM_PLIC_SIZE);
-	fdt_prop_u32(f, "riscv,ndev", 31);
+	fdtw_node(f, name);
+	fdtw_prop_str(f, "compatible", "sifive,plic-1.0.0");
+	fdtw_prop_u32(f, "#address-cells", 0);
+	fdtw_prop_u32(f, "#interrupt-cells", 1);
+	fdtw_prop(f, "interrupt-controller", NULL, 0);
+	fdtw_prop_reg(f, "reg", VMM_PLIC_BASE, VMM_PLIC_SIZE);
+	fdtw_prop_u32(f, "riscv,ndev", 31);
 	/* One context per hart: its supervisor external interrupt (9). */
 	for (unsigned i = 0; i < vm->ncpus; i++) {
 		ext[2 * i] = PHANDLE_INTC(i);
 		ext[2 * i + 1] = 9;
 	}
-	fdt_prop_cells(f, "interrupts-extended", ext, 2 * vm->ncpus);
-	fdt_prop_u32(f, "phandle", PHANDLE_PLIC);
-	fdt_end_node(f);
+	fdtw_prop_cells(f, "interrupts-extended", ext, 2 * vm->ncpus);
+	fdtw_prop_u32(f, "phandle", PHANDLE_PLIC);
+	fdtw_end_node(f);
 
 	for (unsigned s = 0; s < cfg->virtio_irqs; s++) {
 		uint64_t base = VMM_VIRTIO_BASE + s * VMM_VIRTIO_SIZE;
 
 		snprintf(name, sizeof(name), "virtio_mmio@%lx", (unsigned long)base);
-		fdt_node(f, name);
-		fdt_prop_str(f, "compatible", "virtio,mmio");
-		fdt_prop_reg(f, "reg", base, VMM_VIRTIO_SIZE);
-		fdt_prop_u32(f, "interrupt-parent", PHANDLE_PLIC);
-		fdt_prop_u32(f, "interrupts", 1 + s);
-		fdt_end_node(f);
+		fdtw_node(f, name);
+		fdtw_prop_str(f, "compatible", "virtio,mmio");
+		fdtw_prop_reg(f, "reg", base, VMM_VIRTIO_SIZE);
+		fdtw_prop_u32(f, "interrupt-parent", PHANDLE_PLIC);
+		fdtw_prop_u32(f, "interrupts", 1 + s);
+		fdtw_end_node(f);
 	}
-	fdt_end_node(f);
+	fdtw_end_node(f);
 }
 
 size_t boot_fdt(const struct vmm *vm, const struct boot_config *cfg, uint64_t initrd_start,
 		uint64_t initrd_end, void *buf, size_t cap)
 {
-	static struct fdt f;
+	static struct fdt_writer f;
 	char name[32];
 
-	fdt_begin(&f, buf, cap);
-	fdt_node(&f, "");
-	fdt_prop_u32(&f, "#address-cells", 2);
-	fdt_prop_u32(&f, "#size-cells", 2);
-	fdt_prop_str(&f, "compatible", "vireo,vm");
-	fdt_prop_str(&f, "model", "Vireo VM");
+	fdtw_begin(&f, buf, cap);
+	fdtw_node(&f, "");
+	fdtw_prop_u32(&f, "#address-cells", 2);
+	fdtw_prop_u32(&f, "#size-cells", 2);
+	fdtw_prop_str(&f, "compatible", "vireo,vm");
+	fdtw_prop_str(&f, "model", "Vireo VM");
 
-	fdt_node(&f, "chosen");
-	fdt_prop_str(&f, "bootargs", cfg->cmdline);
+	fdtw_node(&f, "chosen");
+	fdtw_prop_str(&f, "bootargs", cfg->cmdline);
 	if (initrd_end > initrd_start) {
-		fdt_prop_u64(&f, "linux,initrd-start", initrd_start);
-		fdt_prop_u64(&f, "linux,initrd-end", initrd_end);
+		fdtw_prop_u64(&f, "linux,initrd-start", initrd_start);
+		fdtw_prop_u64(&f, "linux,initrd-end", initrd_end);
 	}
-	fdt_end_node(&f);
+	fdtw_end_node(&f);
 
 	snprintf(name, sizeof(name), "memory@%lx", (unsigned long)vm->ram_base);
-	fdt_node(&f, name);
-	fdt_prop_str(&f, "device_type", "memory");
-	fdt_prop_reg(&f, "reg", vm->ram_base, vm->ram_size);
-	fdt_end_node(&f);
+	fdtw_node(&f, name);
+	fdtw_prop_str(&f, "device_type", "memory");
+	fdtw_prop_reg(&f, "reg", vm->ram_base, vm->ram_size);
+	fdtw_end_node(&f);
 
-	fdt_cpus(&f, vm);
-	fdt_soc(&f, vm, cfg);
-	fdt_end_node(&f);
-	return fdt_finish(&f);
+	describe_cpus(&f, vm);
+	describe_soc(&f, vm, cfg);
+	fdtw_end_node(&f);
+	return fdtw_finish(&f);
 }
 
 bool boot_load(struct vmm *vm, const struct boot_config *cfg, struct boot_entry *entry)

@@ -5,7 +5,7 @@
  *   | structure block | strings block
  *
  * The structure block is written in place after the reservation map; the
- * strings are collected apart and appended by fdt_finish(). All numbers
+ * strings are collected apart and appended by fdtw_finish(). All numbers
  * are big-endian.
  */
 #include <string.h>
@@ -29,7 +29,7 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-static void emit(struct fdt *f, const void *data, size_t len)
+static void emit(struct fdt_writer *f, const void *data, size_t len)
 {
 	size_t padded = (len + 3) & ~(size_t)3;
 
@@ -37,12 +37,13 @@ static void emit(struct fdt *f, const void *data, size_t len)
 		f->overflow = true;
 		return;
 	}
-	memcpy(f->buf + f->used, data, len);
+	if (len) /* empty properties come with no data */
+		memcpy(f->buf + f->used, data, len);
 	memset(f->buf + f->used + len, 0, padded - len);
 	f->used += padded;
 }
 
-static void emit32(struct fdt *f, uint32_t v)
+static void emit32(struct fdt_writer *f, uint32_t v)
 {
 	uint8_t b[4];
 
@@ -51,7 +52,7 @@ static void emit32(struct fdt *f, uint32_t v)
 }
 
 /* The offset of name in the strings block, added if new. */
-static uint32_t string_offset(struct fdt *f, const char *name)
+static uint32_t string_offset(struct fdt_writer *f, const char *name)
 {
 	size_t len = strlen(name) + 1;
 
@@ -67,7 +68,7 @@ static uint32_t string_offset(struct fdt *f, const char *name)
 	return (uint32_t)(f->strings_used - len);
 }
 
-void fdt_begin(struct fdt *f, void *buf, size_t cap)
+void fdtw_begin(struct fdt_writer *f, void *buf, size_t cap)
 {
 	memset(f, 0, sizeof(*f));
 	f->buf = buf;
@@ -80,20 +81,20 @@ void fdt_begin(struct fdt *f, void *buf, size_t cap)
 	f->used = STRUCT_START;
 }
 
-void fdt_node(struct fdt *f, const char *name)
+void fdtw_node(struct fdt_writer *f, const char *name)
 {
 	emit32(f, FDT_BEGIN_NODE);
 	emit(f, name, strlen(name) + 1);
 	f->depth++;
 }
 
-void fdt_end_node(struct fdt *f)
+void fdtw_end_node(struct fdt_writer *f)
 {
 	emit32(f, FDT_END_NODE);
 	f->depth--;
 }
 
-void fdt_prop(struct fdt *f, const char *name, const void *data, size_t len)
+void fdtw_prop(struct fdt_writer *f, const char *name, const void *data, size_t len)
 {
 	emit32(f, FDT_PROP);
 	emit32(f, (uint32_t)len);
@@ -101,12 +102,12 @@ void fdt_prop(struct fdt *f, const char *name, const void *data, size_t len)
 	emit(f, data, len);
 }
 
-void fdt_prop_str(struct fdt *f, const char *name, const char *value)
+void fdtw_prop_str(struct fdt_writer *f, const char *name, const char *value)
 {
-	fdt_prop(f, name, value, strlen(value) + 1);
+	fdtw_prop(f, name, value, strlen(value) + 1);
 }
 
-void fdt_prop_cells(struct fdt *f, const char *name, const uint32_t *cells, unsigned n)
+void fdtw_prop_cells(struct fdt_writer *f, const char *name, const uint32_t *cells, unsigned n)
 {
 	uint8_t b[4 * 16];
 
@@ -116,30 +117,30 @@ void fdt_prop_cells(struct fdt *f, const char *name, const uint32_t *cells, unsi
 	}
 	for (unsigned i = 0; i < n; i++)
 		put32(b + 4 * i, cells[i]);
-	fdt_prop(f, name, b, 4 * n);
+	fdtw_prop(f, name, b, 4 * n);
 }
 
-void fdt_prop_u32(struct fdt *f, const char *name, uint32_t value)
+void fdtw_prop_u32(struct fdt_writer *f, const char *name, uint32_t value)
 {
-	fdt_prop_cells(f, name, &value, 1);
+	fdtw_prop_cells(f, name, &value, 1);
 }
 
-void fdt_prop_u64(struct fdt *f, const char *name, uint64_t value)
+void fdtw_prop_u64(struct fdt_writer *f, const char *name, uint64_t value)
 {
 	uint32_t c[2] = { (uint32_t)(value >> 32), (uint32_t)value };
 
-	fdt_prop_cells(f, name, c, 2);
+	fdtw_prop_cells(f, name, c, 2);
 }
 
-void fdt_prop_reg(struct fdt *f, const char *name, uint64_t addr, uint64_t size)
+void fdtw_prop_reg(struct fdt_writer *f, const char *name, uint64_t addr, uint64_t size)
 {
 	uint32_t c[4] = { (uint32_t)(addr >> 32), (uint32_t)addr, (uint32_t)(size >> 32),
 			  (uint32_t)size };
 
-	fdt_prop_cells(f, name, c, 4);
+	fdtw_prop_cells(f, name, c, 4);
 }
 
-size_t fdt_finish(struct fdt *f)
+size_t fdtw_finish(struct fdt_writer *f)
 {
 	size_t struct_size, total;
 

@@ -117,14 +117,6 @@ bool backend_create(struct vmm *vm)
 	return true;
 }
 
-uint64_t backend_time(void)
-{
-	uint64_t t;
-
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	return t;
-}
-
 void backend_console_write(const char *s, size_t n)
 {
 	while (n) {

@@ -141,7 +141,8 @@ bool backend_create(struct vmm *vm)
 	return true;
 }
 
-uint64_t backend_time(void)
+/* The guest's time: the hart's (htimedelta is 0). */
+static uint64_t time_now(void)
 {
 	uint64_t t;
 
@@ -291,23 +292,16 @@ static void inject(struct vireo_vcpu_state *v, uint64_t cause, uint64_t tval)
 /* The trapping instruction: htinst, or fetched from the guest. Its length in *len; 0 if none. */
 static uint32_t trapped_insn(struct vmm_vcpu *c, struct vireo_vcpu_state *v, unsigned *len)
 {
-	uint64_t lo = 0, hi = 0;
-	uint32_t insn = (uint32_t)v->vm.htinst;
+	uint64_t insn = v->vm.htinst;
 
 	if (insn & 1) { /* a transformed instruction (priv spec §18.6.3): bit 1 clear if it was 16-bit */
 		*len = (insn & 2) ? 4 : 2;
-		return insn | 3;
+		return (uint32_t)insn | 3;
 	}
-	if (vireo_vcpu_guest_mem(nv(c)->thread, v->r.pc, VIREO_GUEST_FETCH, &lo) != VIREO_OK)
+	if (vireo_vcpu_guest_mem(nv(c)->thread, v->r.pc, VIREO_GUEST_FETCH, &insn) != VIREO_OK)
 		return 0;
-	if ((lo & 3) != 3) {
-		*len = 2;
-		return (uint32_t)(lo & 0xffff);
-	}
-	if (vireo_vcpu_guest_mem(nv(c)->thread, v->r.pc + 2, VIREO_GUEST_FETCH, &hi) != VIREO_OK)
-		return 0;
-	*len = 4;
-	return (uint32_t)((lo & 0xffff) | (hi & 0xffff) << 16);
+	*len = (insn & 3) == 3 ? 4 : 2;
+	return (uint32_t)insn;
 }
 
 struct access {
@@ -427,7 +421,7 @@ static uint64_t ticks_to_ns(uint64_t t)
  */
 static void guest_wfi(struct vmm_vcpu *c, struct vireo_vcpu_state *v)
 {
-	uint64_t now = backend_time(), when = v->vm.vstimecmp;
+	uint64_t now = time_now(), when = v->vm.vstimecmp;
 	struct vireo_ret r;
 
 	v->r.pc += 4;

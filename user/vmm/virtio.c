@@ -29,18 +29,16 @@ enum {
 #define DESC_F_WRITE 2
 #define DESC_F_INDIRECT 4
 
-static struct virtio_dev *slots[VMM_VIRTIO_SLOTS];
-
 void virtio_attach(struct vmm *vm, struct virtio_dev *d, const struct virtio_ops *ops, void *priv)
 {
 	for (unsigned s = 0; s < VMM_VIRTIO_SLOTS; s++) {
-		if (!slots[s]) {
+		if (!vm->virtio[s]) {
 			memset(d, 0, sizeof(*d));
 			d->vm = vm;
 			d->ops = ops;
 			d->priv = priv;
 			d->slot = s;
-			slots[s] = d;
+			vm->virtio[s] = d;
 			return;
 		}
 	}
@@ -194,9 +192,8 @@ static uint64_t reg_read(struct virtio_dev *d, uint64_t off)
 bool virtio_mmio(struct vmm *vm, uint64_t off, unsigned len, bool write, uint64_t *data)
 {
 	unsigned slot = (unsigned)(off / VMM_VIRTIO_SIZE);
-	struct virtio_dev *d = slot < VMM_VIRTIO_SLOTS ? slots[slot] : NULL;
+	struct virtio_dev *d = slot < VMM_VIRTIO_SLOTS ? vm->virtio[slot] : NULL;
 
-	(void)vm;
 	off %= VMM_VIRTIO_SIZE;
 	if (!d)
 		return false;

@@ -46,6 +46,9 @@ enum vcpu_hsm { VCPU_STARTED = 0, VCPU_STOPPED = 1, VCPU_START_PENDING = 2 };
 #define VCPU_REQ_EXT 0x10u  /* the external interrupt line changed */
 
 struct vmm;
+struct virtio_dev;
+struct virtio_console;
+struct plic;
 
 struct vmm_vcpu {
 	struct vmm *vm;
@@ -73,6 +76,7 @@ struct vmm {
 	struct vmm_console console;
 	struct plic *plic;
 	struct virtio_console *vcon; /* or NULL */
+	struct virtio_dev *virtio[VMM_VIRTIO_SLOTS]; /* by MMIO slot; NULL: empty */
 	volatile bool stopped;
 	int exit_status;
 };

@@ -198,6 +198,29 @@ static inline struct cap_slot *fastpath_slot(const struct thread *t, vireo_cap_t
 }
 
 /*
+ * The same into the guest of the Vm the vCPU entered last (extended mode):
+ * the exit loads the guest's state (vcpu_return_to_user).
+ */
+static inline void fastpath_guest_resume(struct cpu *c, struct thread *t, uint32_t state,
+					 const struct cap_slot *s)
+{
+	struct vireo_vcpu_state *v = t->vcpu;
+	struct task *vm = t->vcpu_cached_vm;
+
+	(void)c;
+	if (unlikely((state & VIREO_VCPU_USER_MODE) || !vm || !s || s->obj != &vm->obj ||
+		     !(s->rights & VIREO_CAP_WRITE) || t->irq_head || t->sendq_head))
+		return;
+	/* Point of no return. */
+	__atomic_store_n(&v->state, state | VCPU_USER_MODE_SETS, __ATOMIC_RELAXED);
+	if (v->sticky)
+		__atomic_fetch_and(&v->sticky, ~VIREO_VCPU_STICKY_PENDING, __ATOMIC_RELAXED);
+	arch_vcpu_enter_guest_mode(&t->regs);
+	t->vcpu_vm = vm;
+	t->vcpu_fast_resumed = VCPU_FAST_GUEST;
+}
+
+/*
  * A vCPU's vcpu_resume into virtual user mode, sent (it does not return)
  * to its own thread capability, when nothing waits for it and its user
  * task is the one it resumed into last: set up here; the general path's
@@ -212,7 +235,7 @@ static inline void fastpath_vcpu_resume(struct cpu *c, struct thread *t)
 	struct cap_slot *s;
 	uint32_t state;
 
-	if (unlikely(!v || !task || r[REG_A1] != vireo_tag(VIREO_PROTO_THREAD, 1, 0) ||
+	if (unlikely(!v || r[REG_A1] != vireo_tag(VIREO_PROTO_THREAD, 1, 0) ||
 		     r[REG_A4] != VIREO_THREAD_VCPU_RESUME))
 		return;
 	s = fastpath_slot(t, r[REG_A0]);
@@ -221,7 +244,11 @@ static inline void fastpath_vcpu_resume(struct cpu *c, struct thread *t)
 	/* The guest may write its area at any time: each field is read once. */
 	state = __atomic_load_n(&v->saved_state, __ATOMIC_RELAXED);
 	s = fastpath_slot(t, __atomic_load_n(&v->user_task, __ATOMIC_RELAXED));
-	if (unlikely((state & (VIREO_VCPU_USER_MODE | VIREO_VCPU_EXTENDED)) != VIREO_VCPU_USER_MODE ||
+	if (state & VIREO_VCPU_EXTENDED) {
+		fastpath_guest_resume(c, t, state, s);
+		return;
+	}
+	if (unlikely(!(state & VIREO_VCPU_USER_MODE) || !task ||
 		     !s || s->obj != &task->obj ||
 		     !(s->rights & VIREO_CAP_WRITE) || t->irq_head || t->sendq_head))
 		return;
@@ -235,7 +262,7 @@ static inline void fastpath_vcpu_resume(struct cpu *c, struct thread *t)
 		vmspace_activate(&task->vm);
 		c->active_vm = &task->vm;
 	}
-	t->vcpu_fast_resumed = true;
+	t->vcpu_fast_resumed = VCPU_FAST_USER;
 }
 
 /* Try the system call in t's registers; the thread to resume, or NULL for the general path. */

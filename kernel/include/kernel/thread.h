@@ -83,11 +83,13 @@ struct thread {
 	struct task *vcpu_task;
 	struct task *vcpu_resume_task; /* vcpu_resume under way: the user task */
 	struct task *vcpu_cached_task; /* the last user task: holds the reference for both */
-	struct task *vcpu_vm;          /* extended mode: the Vm whose guest it runs (ref held) */
-	struct task *vcpu_resume_vm;   /* vcpu_resume into a guest under way (ref held) */
+	struct task *vcpu_vm;          /* extended mode: the Vm whose guest it runs (vcpu_cached_vm's) */
+	struct task *vcpu_resume_vm;   /* vcpu_resume into a guest under way (vcpu_cached_vm's) */
+	struct task *vcpu_cached_vm;   /* the last Vm: holds the reference for both */
 	const struct cpu *vcpu_guest_cpu; /* where it last entered its guest (compared only) */
 	bool vcpu_resuming;            /* vcpu_resume under way: load the state area on the way out */
-	bool vcpu_fast_resumed;        /* the fast path did a vcpu_resume: the entry code just leaves */
+	/* The fast path did a vcpu_resume: the entry code just leaves (VCPU_FAST_*). */
+	uint8_t vcpu_fast_resumed;
 
 	/* Last: the hot fields above stay within reach of 12-bit offsets. */
 	struct fpu_state fpu;          /* FP registers while not loaded (arch/fpu.h) */

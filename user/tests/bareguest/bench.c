@@ -15,10 +15,10 @@
 
 static long sbi(long eid, long fid, long a0, long a1)
 {
-	register long r0 __asm__("a0") = a0, r1 __asm__("a1") = a1;
+	register long r0 __asm__("a0") = a0, r1 __asm__("a1") = a1, r2 __asm__("a2") = 0;
 	register long r6 __asm__("a6") = fid, r7 __asm__("a7") = eid;
 
-	__asm__ volatile("ecall" : "+r"(r0), "+r"(r1) : "r"(r6), "r"(r7) : "memory");
+	__asm__ volatile("ecall" : "+r"(r0), "+r"(r1) : "r"(r2), "r"(r6), "r"(r7) : "memory");
 	return r0;
 }
 

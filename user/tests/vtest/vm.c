@@ -109,7 +109,7 @@ static void __attribute__((noreturn)) vmm_entry(struct vireo_vcpu_state *v)
 			     word == *(const uint64_t *)(const void *)guest_code &&
 			     vireo_vcpu_guest_mem(gst.self, v->r.pc, VIREO_GUEST_FETCH, &insn) ==
 				     VIREO_OK &&
-			     insn == 0x0073; /* the ecall's low half */
+			     insn == 0x00000073; /* the whole ecall */
 		word = 0x5a5a;
 		gst.mem_ok = gst.mem_ok &&
 			     vireo_vcpu_guest_mem(gst.self, GUEST_ENTRY + 0x800, VIREO_GUEST_STORE,

@@ -55,6 +55,8 @@ static inline bool arch_frame_enters_on(const struct trap_frame *tf, const struc
  */
 noreturn_fn void trap_user(struct trap_frame *tf);
 noreturn_fn void trap_syscall(struct trap_frame *tf);
+/* From the system-call exit: the fast path set up an entry into a guest (VCPU_FAST_GUEST). */
+noreturn_fn void trap_enter_guest(struct trap_frame *tf);
 
 /*
  * The system-call fast path, tried first (a leaf, so nothing spills) once

@@ -33,7 +33,7 @@ enum vcpu_guest_access { VCPU_GUEST_LOAD, VCPU_GUEST_FETCH, VCPU_GUEST_STORE };
 /*
  * Read or write the guest's memory at guest-virtual gva with its own
  * translation (hgatp = its Vm, vsatp and vsstatus from vm): 8 bytes, or
- * 16 bits fetched as an instruction. False if the guest could not have
+ * the instruction at gva fetched (16 or 32 bits, as its low bits say). False if the guest could not have
  * made that access (a fault, taken by the kernel's fixup).
  */
 bool arch_guest_access(uint64_t hgatp, const struct vireo_vcpu_vm *vm, uintptr_t gva,
