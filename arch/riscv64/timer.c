@@ -14,13 +14,13 @@
 
 #define DOZE_US 10
 
-static bool use_sstc;
+bool arch_timer_sstc;
 
 void timer_init(bool dt_has_sstc)
 {
 	uint64_t ignored;
 
-	use_sstc = dt_has_sstc && arch_probe_stimecmp(&ignored);
+	arch_timer_sstc = dt_has_sstc && arch_probe_stimecmp(&ignored);
 	timer_hart_init();
 }
 
@@ -30,14 +30,9 @@ void timer_hart_init(void)
 	csr_set(sie, SIE_STIE);
 }
 
-bool arch_timer_has_sstc(void)
-{
-	return use_sstc;
-}
-
 const char *arch_timer_kind(void)
 {
-	return use_sstc ? "sstc" : "sbi";
+	return arch_timer_sstc ? "sstc" : "sbi";
 }
 
 uint64_t arch_time_now(void)
@@ -47,7 +42,7 @@ uint64_t arch_time_now(void)
 
 static void set_compare(uint64_t deadline)
 {
-	if (use_sstc)
+	if (arch_timer_sstc)
 		csr_write(CSR_STIMECMP, deadline);
 	else
 		sbi_set_timer(deadline);

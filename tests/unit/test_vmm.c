@@ -406,6 +406,55 @@ static void test_plic(void **state)
 	assert_false(plic_access(&plic, 0x2000 + 0x80 * 2, 4, false, &v));
 }
 
+/* ---- the guest's page table ---- */
+
+static void pte_at(uint64_t table_off, unsigned index, uint64_t pte)
+{
+	memcpy(vm.ram + table_off + 8 * index, &pte, 8);
+}
+
+static uint64_t table_pte(uint64_t table_off)
+{
+	return (GPA(table_off) >> 12) << 10 | 1;
+}
+
+static void test_guest_code_address(void **state)
+{
+	uint64_t satp = 8ULL << 60 | GPA(0x100000) >> 12, gpa = 0, va = 0xffffffff80201234ULL;
+
+	(void)state;
+	assert_true(vmm_guest_code_address(&vm, 0, 0x80001000, &gpa)); /* Bare */
+	assert_int_equal(gpa, 0x80001000);
+	/* Sv39: root at 0x100000, then a table at 0x101000, then 4 KiB pages at 0x102000. */
+	pte_at(0x100000, (va >> 30) & 511, table_pte(0x101000));
+	pte_at(0x101000, (va >> 21) & 511, table_pte(0x102000));
+	pte_at(0x102000, (va >> 12) & 511, (GPA(0x5000) >> 12) << 10 | 0x8 | 0x2 | 1);
+	assert_true(vmm_guest_code_address(&vm, satp, va, &gpa));
+	assert_int_equal(gpa, GPA(0x5234));
+	/* Not executable: no. */
+	pte_at(0x102000, (va >> 12) & 511, (GPA(0x5000) >> 12) << 10 | 0x2 | 1);
+	assert_false(vmm_guest_code_address(&vm, satp, va, &gpa));
+	/* Invalid: no. */
+	pte_at(0x102000, (va >> 12) & 511, 0);
+	assert_false(vmm_guest_code_address(&vm, satp, va, &gpa));
+	/* A 2 MiB superpage, aligned: yes; misaligned: no. */
+	pte_at(0x101000, (va >> 21) & 511, (GPA(0x200000) >> 12) << 10 | 0x8 | 1);
+	assert_true(vmm_guest_code_address(&vm, satp, va, &gpa));
+	assert_int_equal(gpa, GPA(0x200000) + (va & 0x1fffff));
+	pte_at(0x101000, (va >> 21) & 511, (GPA(0x201000) >> 12) << 10 | 0x8 | 1);
+	assert_false(vmm_guest_code_address(&vm, satp, va, &gpa));
+	/* A table pointer outside RAM, a root outside RAM, an unknown mode: no. */
+	pte_at(0x101000, (va >> 21) & 511, (0x1000ULL >> 12) << 10 | 1);
+	assert_false(vmm_guest_code_address(&vm, satp, va, &gpa));
+	assert_false(vmm_guest_code_address(&vm, 8ULL << 60 | 0x7000, va, &gpa));
+	assert_false(vmm_guest_code_address(&vm, 5ULL << 60, va, &gpa));
+	/* A loop of tables ends after the mode's levels. */
+	pte_at(0x100000, (va >> 30) & 511, table_pte(0x100000));
+	pte_at(0x100000, (va >> 21) & 511, table_pte(0x100000));
+	pte_at(0x100000, (va >> 12) & 511, table_pte(0x100000));
+	assert_false(vmm_guest_code_address(&vm, satp, va, &gpa));
+}
+
 /* ---- SBI ---- */
 
 static void call(uint64_t eid, uint64_t fid, uint64_t a0, uint64_t a1, uint64_t a2, int64_t error)
@@ -450,6 +499,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_virtio_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_virtio_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_code_address, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sbi_arguments, setup, teardown),
 	};
 

@@ -186,7 +186,7 @@ void backend_set_timer(struct vmm_vcpu *c, uint64_t when)
  */
 static void apply_requests(struct vmm_vcpu *c, struct vireo_vcpu_state *v)
 {
-	uint32_t req = vcpu_take_requests(c);
+	uint32_t req = __atomic_load_n(&c->requests, __ATOMIC_ACQUIRE) ? vcpu_take_requests(c) : 0;
 	uint32_t asked = __atomic_load_n(&c->fence_asked, __ATOMIC_ACQUIRE);
 
 	if (req & VCPU_REQ_IPI)
@@ -264,7 +264,6 @@ static void __attribute__((noreturn)) enter(struct vmm_vcpu *c, struct vireo_vcp
 	if (c->vm->stopped)
 		halt();
 	apply_requests(c, v);
-	v->user_task = SEL_VM;
 	v->saved_state = VIREO_VCPU_EXTENDED | VIREO_VCPU_IRQ;
 	st = vireo_thread_vcpu_resume(nv(c)->thread);
 	vmm_log(c->vm, "vcpu %u: cannot enter the guest: %s", c->id, vireo_status_name(st));
@@ -289,15 +288,49 @@ static void inject(struct vireo_vcpu_state *v, uint64_t cause, uint64_t tval)
 	v->vm.guest_mode = 1;
 }
 
-/* The trapping instruction: htinst, or fetched from the guest. Its length in *len; 0 if none. */
+/*
+ * The instruction at guest-virtual va, read from guest RAM through the
+ * guest's page table (twice if its second half is on the next page); false
+ * if it is not there.
+ */
+static bool guest_code(const struct vmm *vm, const struct vireo_vcpu_state *v, uint64_t va,
+		       uint32_t *insn, unsigned *len)
+{
+	uint64_t gpa, gpa2;
+	const volatile uint16_t *p, *q;
+
+	if (!vmm_guest_code_address(vm, v->vm.vsatp, va, &gpa) || (gpa & 1) || !(p = vmm_ram(vm, gpa, 2)))
+		return false;
+	*insn = p[0];
+	*len = (*insn & 3) == 3 ? 4 : 2;
+	if (*len == 2)
+		return true;
+	if ((va & 0xfff) != 0xffe) { /* both halves on this page: RAM holds whole pages */
+		q = p + 1;
+	} else if (!vmm_guest_code_address(vm, v->vm.vsatp, va + 2, &gpa2) ||
+		   !(q = vmm_ram(vm, gpa2, 2))) {
+		return false;
+	}
+	*insn |= (uint32_t)*q << 16;
+	return true;
+}
+
+/*
+ * The trapping instruction: htinst; or read through the guest's page
+ * table from its RAM; or, when that walk fails, fetched by the kernel with
+ * the hart's own translation. Its length in *len; 0 if none.
+ */
 static uint32_t trapped_insn(struct vmm_vcpu *c, struct vireo_vcpu_state *v, unsigned *len)
 {
 	uint64_t insn = v->vm.htinst;
+	uint32_t code;
 
 	if (insn & 1) { /* a transformed instruction (priv spec §18.6.3): bit 1 clear if it was 16-bit */
 		*len = (insn & 2) ? 4 : 2;
 		return (uint32_t)insn | 3;
 	}
+	if (guest_code(c->vm, v, v->r.pc, &code, len))
+		return code;
 	if (vireo_vcpu_guest_mem(nv(c)->thread, v->r.pc, VIREO_GUEST_FETCH, &insn) != VIREO_OK)
 		return 0;
 	*len = (insn & 3) == 3 ? 4 : 2;
@@ -476,6 +509,7 @@ static void vcpu_thread(void *arg)
 
 	current = c;
 	v->user[0] = (vireo_word_t)c;
+	v->user_task = SEL_VM;
 	v->entry_ip = (uintptr_t)exit_entry;
 	v->entry_sp = (uintptr_t)nv(c)->entry_stack + STACK_SIZE;
 	if (c->hsm == VCPU_STARTED)

@@ -101,6 +101,17 @@ static inline void *vmm_ram(const struct vmm *vm, uint64_t gpa, uint64_t len)
 void vmm_lock(void);
 void vmm_unlock(void);
 
+/*
+ * The guest-physical address of guest-virtual va, for an instruction
+ * fetch, by walking the guest's page table (vsatp: Bare, Sv39, Sv48 or
+ * Sv57; priv spec §10.3.2) in guest RAM. False if the walk leaves RAM,
+ * meets an invalid entry or ends at a leaf that is not executable or a
+ * misaligned superpage: then only the hart's own fetch (the kernel's
+ * hypervisor load) can tell. It reads what the guest's table says now,
+ * which a guest that changed it without a fence may not have used.
+ */
+bool vmm_guest_code_address(const struct vmm *vm, uint64_t vsatp, uint64_t va, uint64_t *gpa);
+
 /* "vmm: NAME: ..." on the host console, one line, whole. */
 __attribute__((format(printf, 2, 3))) void vmm_log(const struct vmm *vm, const char *fmt, ...);
 
