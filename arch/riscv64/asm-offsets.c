@@ -6,7 +6,6 @@
 #include <arch/trap.h>
 #include <kernel/cpu.h>
 #include <kernel/thread.h>
-#include <kernel/vcpu.h>
 #include <vireo/vcpu.h>
 #include <stddef.h>
 
@@ -27,7 +26,6 @@ void asm_offsets(void)
 	DEFINE(TF_VCPU_REGS, offsetof(struct trap_frame, vcpu_regs));
 	DEFINE(THREAD_VCPU_FAST_RESUMED_FROM_REGS,
 	       offsetof(struct thread, vcpu_fast_resumed) - offsetof(struct thread, regs));
-	DEFINE(VCPU_FAST_GUEST_VALUE, VCPU_FAST_GUEST);
 	DEFINE(VR_X, offsetof(struct vireo_vcpu_regs, x));
 	DEFINE(VR_PC, offsetof(struct vireo_vcpu_regs, pc));
 	DEFINE(VR_CAUSE, offsetof(struct vireo_vcpu_regs, cause));

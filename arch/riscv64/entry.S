@@ -201,19 +201,19 @@ syscall_locked:
 	j	arch_resume_fast
 syscall_general:
 	/* The fast path set up a vcpu_resume (kernel/fastpath.h): straight out. */
-	lbu	t0, THREAD_VCPU_FAST_RESUMED_FROM_REGS(a1)
+	lb	t0, THREAD_VCPU_FAST_RESUMED_FROM_REGS(a1)
 	bnez	t0, vcpu_fast_resume
 	mv	a0, a1
 	call	trap_syscall		/* the general path; does not return */
 	j	boot_fail
 vcpu_fast_resume:
 	sb	zero, THREAD_VCPU_FAST_RESUMED_FROM_REGS(a1)
+	bltz	t0, 1f			/* VCPU_FAST_GUEST: into a guest */
 	mv	a0, a1
-	li	t1, VCPU_FAST_GUEST_VALUE
-	beq	t0, t1, 1f
 	ld	a1, TF_VCPU_REGS(a0)
 	j	arch_resume_vcpu_user
-1:	call	trap_enter_guest	/* does not return */
+1:	mv	a0, a1
+	call	trap_enter_guest	/* does not return */
 	j	boot_fail
 
 /*

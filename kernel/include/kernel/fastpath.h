@@ -244,12 +244,12 @@ static inline void fastpath_vcpu_resume(struct cpu *c, struct thread *t)
 	/* The guest may write its area at any time: each field is read once. */
 	state = __atomic_load_n(&v->saved_state, __ATOMIC_RELAXED);
 	s = fastpath_slot(t, __atomic_load_n(&v->user_task, __ATOMIC_RELAXED));
-	if (state & VIREO_VCPU_EXTENDED) {
-		fastpath_guest_resume(c, t, state, s);
+	if (unlikely((state & (VIREO_VCPU_USER_MODE | VIREO_VCPU_EXTENDED)) != VIREO_VCPU_USER_MODE)) {
+		if (state & VIREO_VCPU_EXTENDED)
+			fastpath_guest_resume(c, t, state, s);
 		return;
 	}
-	if (unlikely(!(state & VIREO_VCPU_USER_MODE) || !task ||
-		     !s || s->obj != &task->obj ||
+	if (unlikely(!task || !s || s->obj != &task->obj ||
 		     !(s->rights & VIREO_CAP_WRITE) || t->irq_head || t->sendq_head))
 		return;
 	/* Point of no return. */

@@ -89,7 +89,7 @@ struct thread {
 	const struct cpu *vcpu_guest_cpu; /* where it last entered its guest (compared only) */
 	bool vcpu_resuming;            /* vcpu_resume under way: load the state area on the way out */
 	/* The fast path did a vcpu_resume: the entry code just leaves (VCPU_FAST_*). */
-	uint8_t vcpu_fast_resumed;
+	int8_t vcpu_fast_resumed;
 
 	/* Last: the hot fields above stay within reach of 12-bit offsets. */
 	struct fpu_state fpu;          /* FP registers while not loaded (arch/fpu.h) */

@@ -79,9 +79,12 @@ static inline void arch_vcpu_to_user(struct trap_frame *tf)
 }
 
 /* Virtual user mode always takes events: the guest kernel must see every one. */
-/* thread.vcpu_fast_resumed: what the fast path set up for the exit. */
-#define VCPU_FAST_USER 1  /* virtual user mode: load r from the state area */
-#define VCPU_FAST_GUEST 2 /* a guest: vcpu_return_to_user */
+/*
+ * thread.vcpu_fast_resumed: what the fast path set up for the exit. The
+ * exit code tells them apart by sign (arch/riscv64/entry.S).
+ */
+#define VCPU_FAST_USER 1     /* virtual user mode: load r from the state area */
+#define VCPU_FAST_GUEST -1   /* a guest: vcpu_return_to_user */
 
 #define VCPU_USER_MODE_SETS (VIREO_VCPU_IRQ | VIREO_VCPU_PAGE_FAULTS | VIREO_VCPU_EXCEPTIONS)
 
