@@ -243,6 +243,9 @@ static void __attribute__((noreturn)) vmm2_entry(struct vireo_vcpu_state *v)
 static volatile vireo_cap_t g2_vm;
 static struct vireo_vcpu_state *volatile g2_v;
 
+/* The VS state the guest starts with (g2_run). */
+static struct vireo_vcpu_vm g2_start;
+
 static void vmm2_vcpu(void *arg)
 {
 	struct vireo_vcpu_state *v;
@@ -253,35 +256,50 @@ static void vmm2_vcpu(void *arg)
 	v = g2_v;
 	v->r = (struct vireo_vcpu_regs){ 0 };
 	v->r.pc = GUEST_ENTRY;
-	v->vm = (struct vireo_vcpu_vm){ .guest_mode = 1, .hedeleg = 1u << 8 };
+	v->vm = g2_start;
 	v->user_task = g2_vm;
 	v->saved_state = VIREO_VCPU_EXTENDED;
 	vireo_thread_vcpu_resume(g2.self);
 	g2.done = -1;
 }
 
-VTEST(vm_guest_takes_the_exceptions_it_is_given)
+/*
+ * Run [code, end) as a guest in a new Vm (*vm) on a new vCPU thread (*t)
+ * starting with VS state `start`, until its first exit reaches vmm2_entry.
+ * The caller checks g2 and deletes both.
+ */
+static bool g2_run(const char *code, const char *end, struct vireo_vcpu_vm start, vireo_cap_t *t,
+		   vireo_cap_t *vm)
 {
 	static char entry_stack[8192] __attribute__((aligned(16)));
-	vireo_cap_t t, vm = vt_sel();
 	uintptr_t page = vt_pages(0), area = vt_utcb();
 	struct vireo_vcpu_state *v = (struct vireo_vcpu_state *)area;
 
 	g2 = (typeof(g2)){ 0 };
 	g2_v = 0;
-	g2_vm = vm;
+	g2_vm = *vm = vt_sel();
+	g2_start = start;
 	EXPECT(page && area);
-	memcpy((void *)page, guest2_code, (size_t)(guest2_code_end - guest2_code));
-	EXPECT_ST(vireo_factory_create_vm(VIREO_SEL_FACTORY, vm), VIREO_OK);
-	EXPECT_ST(vireo_task_map(vm, vireo_fpage_mem(page, 12, VIREO_MEM_RWX), GUEST_ENTRY),
+	memcpy((void *)page, code, (size_t)(end - code));
+	EXPECT_ST(vireo_factory_create_vm(VIREO_SEL_FACTORY, *vm), VIREO_OK);
+	EXPECT_ST(vireo_task_map(*vm, vireo_fpage_mem(page, 12, VIREO_MEM_RWX), GUEST_ENTRY),
 		  VIREO_OK);
-	EXPECT(vt_thread(&t, vmm2_vcpu, 0));
-	EXPECT_ST(vireo_thread_vcpu_enable(t, area), VIREO_OK);
-	g2.self = t;
+	EXPECT(vt_thread(t, vmm2_vcpu, 0));
+	EXPECT_ST(vireo_thread_vcpu_enable(*t, area), VIREO_OK);
+	g2.self = *t;
 	v->entry_ip = (uintptr_t)vmm2_entry;
 	v->entry_sp = (uintptr_t)entry_stack + sizeof(entry_stack);
 	g2_v = v;
 	EXPECT(VT_WAIT_UNTIL(g2.done != 0, 500));
+	return true;
+}
+
+VTEST(vm_guest_takes_the_exceptions_it_is_given)
+{
+	vireo_cap_t t, vm;
+
+	EXPECT(g2_run(guest2_code, guest2_code_end,
+		      (struct vireo_vcpu_vm){ .guest_mode = 1, .hedeleg = 1u << 8 }, &t, &vm));
 	/* One exit only: the VU ecall went to the guest kernel, which then called out. */
 	EXPECT(g2.done == 1 && g2.exits == 1);
 	EXPECT(g2.cause == 10 && g2.a7 == 0x66 && g2.mode == 1);
@@ -316,45 +334,12 @@ __asm__(".pushsection .rodata\n"
 	"guest3_code_end:\n"
 	".popsection");
 
-static void vmm3_vcpu(void *arg)
-{
-	struct vireo_vcpu_state *v;
-
-	(void)arg;
-	while (!g2_v)
-		;
-	v = g2_v;
-	v->r = (struct vireo_vcpu_regs){ 0 };
-	v->r.pc = GUEST_ENTRY;
-	v->vm = (struct vireo_vcpu_vm){ .guest_mode = 1, .vstimecmp = ~0ULL };
-	v->user_task = g2_vm;
-	v->saved_state = VIREO_VCPU_EXTENDED;
-	vireo_thread_vcpu_resume(g2.self);
-	g2.done = -1;
-}
-
 VTEST(vm_guest_timer_interrupts_the_guest_without_an_exit)
 {
-	static char entry_stack[8192] __attribute__((aligned(16)));
-	vireo_cap_t t, vm = vt_sel();
-	uintptr_t page = vt_pages(0), area = vt_utcb();
-	struct vireo_vcpu_state *v = (struct vireo_vcpu_state *)area;
+	vireo_cap_t t, vm;
 
-	g2 = (typeof(g2)){ 0 };
-	g2_v = 0;
-	g2_vm = vm;
-	EXPECT(page && area);
-	memcpy((void *)page, guest3_code, (size_t)(guest3_code_end - guest3_code));
-	EXPECT_ST(vireo_factory_create_vm(VIREO_SEL_FACTORY, vm), VIREO_OK);
-	EXPECT_ST(vireo_task_map(vm, vireo_fpage_mem(page, 12, VIREO_MEM_RWX), GUEST_ENTRY),
-		  VIREO_OK);
-	EXPECT(vt_thread(&t, vmm3_vcpu, 0));
-	EXPECT_ST(vireo_thread_vcpu_enable(t, area), VIREO_OK);
-	g2.self = t;
-	v->entry_ip = (uintptr_t)vmm2_entry;
-	v->entry_sp = (uintptr_t)entry_stack + sizeof(entry_stack);
-	g2_v = v;
-	EXPECT(VT_WAIT_UNTIL(g2.done != 0, 500));
+	EXPECT(g2_run(guest3_code, guest3_code_end,
+		      (struct vireo_vcpu_vm){ .guest_mode = 1, .vstimecmp = ~0ULL }, &t, &vm));
 	EXPECT(g2.done == 1 && g2.exits == 1); /* only the report: the tick itself did not exit */
 	EXPECT(g2.cause == 10 && g2.a7 == 0x77);
 	EXPECT(g2.a0 == ((1ULL << 63) | 5)); /* the guest took a supervisor timer interrupt */
@@ -381,45 +366,12 @@ __asm__(".pushsection .rodata\n"
 	"guest4_code_end:\n"
 	".popsection");
 
-static void vmm4_vcpu(void *arg)
-{
-	struct vireo_vcpu_state *v;
-
-	(void)arg;
-	while (!g2_v)
-		;
-	v = g2_v;
-	v->r = (struct vireo_vcpu_regs){ 0 };
-	v->r.pc = GUEST_ENTRY;
-	v->vm = (struct vireo_vcpu_vm){ .guest_mode = 1, .vstimecmp = ~0ULL };
-	v->user_task = g2_vm;
-	v->saved_state = VIREO_VCPU_EXTENDED;
-	vireo_thread_vcpu_resume(g2.self);
-	g2.done = -1;
-}
-
 VTEST(vm_guest_uses_the_fpu)
 {
-	static char entry_stack[8192] __attribute__((aligned(16)));
-	vireo_cap_t t, vm = vt_sel();
-	uintptr_t page = vt_pages(0), area = vt_utcb();
-	struct vireo_vcpu_state *v = (struct vireo_vcpu_state *)area;
+	vireo_cap_t t, vm;
 
-	g2 = (typeof(g2)){ 0 };
-	g2_v = 0;
-	g2_vm = vm;
-	EXPECT(page && area);
-	memcpy((void *)page, guest4_code, (size_t)(guest4_code_end - guest4_code));
-	EXPECT_ST(vireo_factory_create_vm(VIREO_SEL_FACTORY, vm), VIREO_OK);
-	EXPECT_ST(vireo_task_map(vm, vireo_fpage_mem(page, 12, VIREO_MEM_RWX), GUEST_ENTRY),
-		  VIREO_OK);
-	EXPECT(vt_thread(&t, vmm4_vcpu, 0));
-	EXPECT_ST(vireo_thread_vcpu_enable(t, area), VIREO_OK);
-	g2.self = t;
-	v->entry_ip = (uintptr_t)vmm2_entry;
-	v->entry_sp = (uintptr_t)entry_stack + sizeof(entry_stack);
-	g2_v = v;
-	EXPECT(VT_WAIT_UNTIL(g2.done != 0, 500));
+	EXPECT(g2_run(guest4_code, guest4_code_end,
+		      (struct vireo_vcpu_vm){ .guest_mode = 1, .vstimecmp = ~0ULL }, &t, &vm));
 	EXPECT(g2.done == 1 && g2.exits == 1); /* the FPU's first use is the kernel's, no exit */
 	EXPECT(g2.cause == 10 && g2.a7 == 0x88);
 	EXPECT(g2.a0 == 0x1234567 && g2.a1 == 0x1234567);
