@@ -241,7 +241,7 @@ $(KVM_HOST_INITRAMFS): $(GUEST_BUSYBOX) $(VMM_KVM) $(GUEST_IMAGE) $(GUEST_INITRA
 
 $(BUILD)/guest/hostile.bin: user/tests/bareguest/hostile.c
 $(BUILD)/guest/benchguest.bin: user/tests/bareguest/bench.c
-$(BARE_GUESTS): user/tests/bareguest/head.S user/tests/bareguest/bare.ld
+$(BARE_GUESTS): user/tests/bareguest/head.S user/tests/bareguest/bare.ld user/tests/bareguest/bare.h
 	@mkdir -p $(@D)
 	$(say) CC $@
 	$(Q)$(UCC) -march=rv64imac_zicsr -mabi=lp64 -mcmodel=medany -O2 -ffreestanding -nostdlib \

@@ -63,16 +63,27 @@ static void revoke_run(uintptr_t addr, uint64_t size)
 	}
 }
 
-/* A zeroed run of pages for p, recorded so that loader_free() returns it. */
+/* Record [addr, + pages) as p's, so that loader_free() returns it, and zero it. */
+static uint8_t *lend(struct program *p, uintptr_t addr, uint64_t pages)
+{
+	p->run[p->nruns++] = (struct mem_run){ addr, pages };
+	memset((void *)addr, 0, pages * LOADER_PAGE);
+	return (uint8_t *)addr;
+}
+
+static bool run_slot_free(const struct program *p)
+{
+	return p->nruns < sizeof(p->run) / sizeof(p->run[0]);
+}
+
+/* A zeroed run of pages for p; 0 if none is left or p has too many runs. */
 static uint8_t *take_pages(struct program *p, uint64_t pages)
 {
 	uintptr_t addr;
 
-	if (p->nruns == sizeof(p->run) / sizeof(p->run[0]) || !(addr = frames_alloc(pages)))
+	if (!run_slot_free(p) || !(addr = frames_alloc(pages)))
 		return 0;
-	p->run[p->nruns++] = (struct mem_run){ addr, pages };
-	memset((void *)addr, 0, pages * LOADER_PAGE);
-	return (uint8_t *)addr;
+	return lend(p, addr, pages);
 }
 
 static enum vireo_status load_segment(struct program *p, vireo_cap_t task,
@@ -120,19 +131,15 @@ static uint8_t *take_aligned(struct program *p, uint64_t pages)
 	uint64_t slack = REGION_ALIGN / LOADER_PAGE - 1, lead, tail;
 	uintptr_t addr;
 
-	if (pages * LOADER_PAGE < REGION_ALIGN)
-		return take_pages(p, pages);
-	if (p->nruns == sizeof(p->run) / sizeof(p->run[0]) || !(addr = frames_alloc(pages + slack)))
+	if (pages * LOADER_PAGE < REGION_ALIGN || !run_slot_free(p) ||
+	    !(addr = frames_alloc(pages + slack)))
 		return take_pages(p, pages);
 	lead = (align_region(addr) - addr) / LOADER_PAGE;
 	tail = slack - lead;
 	if ((lead && !frames_free(addr, lead)) ||
 	    (tail && !frames_free(addr + (lead + pages) * LOADER_PAGE, tail)))
 		printf("root: memory lost (free list full)\n");
-	addr += lead * LOADER_PAGE;
-	p->run[p->nruns++] = (struct mem_run){ addr, pages };
-	memset((void *)addr, 0, pages * LOADER_PAGE);
-	return (uint8_t *)addr;
+	return lend(p, addr + lead * LOADER_PAGE, pages);
 }
 
 static enum vireo_status load_files(struct program *p, vireo_cap_t task)

@@ -29,8 +29,10 @@ static struct vmm vm;
 static struct plic plic;
 static struct virtio_console console;
 static struct virtio_blk disk;
-static const char *paths[3]; /* kernel=, initrd=, disk= */
-static const char *const file_names[3] = { "kernel", "initrd", "disk" };
+/* The files a VM is made of: names in boot.cfg, and with KVM NAME=PATH arguments. */
+enum vm_file { FILE_KERNEL, FILE_INITRD, FILE_DISK, FILE_COUNT };
+static const char *const file_names[FILE_COUNT] = { "kernel", "initrd", "disk" };
+static const char *paths[FILE_COUNT];
 
 /* A size with an optional K or M suffix, a multiple of 2 MiB, at least 16 MiB. */
 static bool parse_ram(const char *s, uint64_t *out)
@@ -48,6 +50,20 @@ static bool parse_ram(const char *s, uint64_t *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+/* NAME=PATH for one of the files: remembered, true. */
+static bool file_arg(const char *a, const char *eq)
+{
+	for (unsigned i = 0; i < FILE_COUNT; i++) {
+		size_t n = (size_t)(eq - a);
+
+		if (strlen(file_names[i]) == n && !strncmp(a, file_names[i], n)) {
+			paths[i] = eq + 1;
+			return true;
+		}
+	}
+	return false;
 }
 
 static bool parse_args(int argc, char **argv, struct boot_config *cfg)
@@ -76,13 +92,7 @@ static bool parse_args(int argc, char **argv, struct boot_config *cfg)
 			vm.ncpus = (unsigned)n;
 		} else if (strncmp(a, "cmdline=", 8) == 0) {
 			cfg->cmdline = eq + 1;
-		} else if (strncmp(a, "kernel=", 7) == 0) {
-			paths[0] = eq + 1;
-		} else if (strncmp(a, "initrd=", 7) == 0) {
-			paths[1] = eq + 1;
-		} else if (strncmp(a, "disk=", 5) == 0) {
-			paths[2] = eq + 1;
-		} else {
+		} else if (!file_arg(a, eq)) {
 			vmm_log(&vm, "unknown argument '%.*s' (ram, cpus, cmdline, kernel, initrd, disk)",
 				(int)(eq - a), a);
 			return false;
@@ -93,7 +103,7 @@ static bool parse_args(int argc, char **argv, struct boot_config *cfg)
 
 
 /* The file called name; false (logged) if it was asked for and is not there. */
-static bool get_file(unsigned i, const uint8_t **data, size_t *size)
+static bool get_file(enum vm_file i, const uint8_t **data, size_t *size)
 {
 	const char *why;
 
@@ -113,7 +123,7 @@ static bool disk_attach(struct boot_config *cfg)
 	uint64_t rounded;
 	void *copy;
 
-	if (!get_file(2, &image, &size))
+	if (!get_file(FILE_DISK, &image, &size))
 		return false;
 	if (!image)
 		return true;
@@ -146,7 +156,8 @@ int main(int argc, char **argv)
 	vm.ncpus = 1;
 	if (!parse_args(argc, argv, &cfg))
 		return 2;
-	if (!get_file(0, &cfg.kernel, &cfg.kernel_size) || !get_file(1, &cfg.initrd, &cfg.initrd_size))
+	if (!get_file(FILE_KERNEL, &cfg.kernel, &cfg.kernel_size) ||
+	    !get_file(FILE_INITRD, &cfg.initrd, &cfg.initrd_size))
 		return 2;
 	if (!cfg.kernel) {
 		vmm_log(&vm, "no kernel: boot.cfg's 'file kernel MODULE' or kernel=PATH");

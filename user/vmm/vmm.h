@@ -38,7 +38,11 @@
 /* SBI HSM states (SBI spec §9). */
 enum vcpu_hsm { VCPU_STARTED = 0, VCPU_STOPPED = 1, VCPU_START_PENDING = 2 };
 
-/* What another vCPU (or a device) asks of a vCPU before its next entry (vcpu_request). */
+/*
+ * What another vCPU (or a device) asks of a vCPU before its next entry
+ * (vcpu_request). FENCE and START only make it look: what to do is in
+ * fence_asked and hsm, which the backend reads whatever bits it finds.
+ */
 #define VCPU_REQ_IPI 0x1u   /* raise its supervisor software interrupt */
 #define VCPU_REQ_FENCE 0x2u /* drop its guest's translations (remote sfence.vma) */
 #define VCPU_REQ_FENCE_I 0x4u

@@ -9,25 +9,14 @@
  */
 #include <stdint.h>
 
+#include "bare.h"
+
 #define RAM 0x80000000UL
 #define RAM_SIZE (32UL << 20)
 #define VIRTIO0 0x10001000UL /* the console */
 #define NOWHERE 0x30000000UL
 
-struct sbiret {
-	long error, value;
-};
-
-static struct sbiret sbi(long eid, long fid, long a0, long a1, long a2)
-{
-	register long r0 __asm__("a0") = a0, r1 __asm__("a1") = a1, r2 __asm__("a2") = a2;
-	register long r6 __asm__("a6") = fid, r7 __asm__("a7") = eid;
-
-	__asm__ volatile("ecall" : "+r"(r0), "+r"(r1) : "r"(r2), "r"(r6), "r"(r7) : "memory");
-	return (struct sbiret){ r0, r1 };
-}
-
-/* Output goes out a line at a time (DBCN console_write), so another VM's lines do not split it. */
+/* Output goes out a line at a time (console_write). */
 static char line[160];
 static unsigned line_len;
 
@@ -36,7 +25,7 @@ static void putc_(char c)
 	if (line_len < sizeof(line))
 		line[line_len++] = c;
 	if (c == '\n' || line_len == sizeof(line)) {
-		sbi(0x4442434e, 0, line_len, (long)(uintptr_t)line, 0);
+		console_write(line, line_len);
 		line_len = 0;
 	}
 }
