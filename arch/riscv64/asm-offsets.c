@@ -32,6 +32,8 @@ void asm_offsets(void)
 	DEFINE(VR_TVAL, offsetof(struct vireo_vcpu_regs, tval));
 	DEFINE(TF_SIZE, sizeof(struct trap_frame));
 	DEFINE(PERCPU_STACK_TOP, offsetof(struct cpu, arch.stack_top));
+	DEFINE(PERCPU_KLOCK_NEXT, offsetof(struct cpu, arch.klock_next));
+	DEFINE(PERCPU_KLOCK_OWNER, offsetof(struct cpu, arch.klock_owner));
 	DEFINE(SATP_SV39_MODE, SATP_MODE_SV39);
 	DEFINE(PAGE_SHIFT_BITS, PAGE_SHIFT);
 	DEFINE(THREAD_FPU_FROM_REGS, offsetof(struct thread, fpu) - offsetof(struct thread, regs));

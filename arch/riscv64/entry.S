@@ -99,7 +99,7 @@ secondary_high_entry:
  * Uses t0 and t1.
  */
 .macro klock_release_asm
-	lla	t0, klock + 4		/* klock.owner */
+	ld	t0, PERCPU_KLOCK_OWNER(tp)
 	li	t1, 1
 	amoadd.w.rl zero, t1, (t0)
 .endm
@@ -153,37 +153,39 @@ from_user:
 	addi	t0, t0, -8		/* environment call from U-mode? */
 	bnez	t0, trap_from_user
 	/*
-	 * A system call. Saved now: what the C code may clobber (ra, gp, tp,
-	 * a0..a7), the user sp and the return pc. s0..s11 stay live in their
-	 * registers (C preserves them) and are stored only if this thread does
-	 * not simply continue. t0..t6 are not preserved across a system call
+	 * A system call. Saved now: what the C code may clobber (ra, tp,
+	 * a0..a7) and the user sp. s0..s11 stay live in their registers (C
+	 * preserves them), and so does gp (the kernel never uses it); they and
+	 * the return pc are stored only if this thread does not simply
+	 * continue. t0..t6 are not preserved across a system call
 	 * (include/vireo/syscall.h): their slots keep this thread's older
 	 * values, so nothing of the kernel or another thread leaks into them.
 	 * sstatus is the frame's constant value (U-mode, interrupts on).
 	 */
 	sd	x1, TF_REGS + 1*8(sp)
-	.irp	n, 3,4,10,11,12,13,14,15,16,17
+	.irp	n, 4,10,11,12,13,14,15,16,17
 	sd	x\n, TF_REGS + \n*8(sp)
 	.endr
 	csrrw	t0, sscratch, zero	/* the user's sp; sscratch 0 while in the kernel */
 	sd	t0, TF_REGS + 2*8(sp)
-	csrr	t0, sepc
-	addi	t0, t0, 4		/* the call returns past the ecall */
-	sd	t0, TF_SEPC(sp)
-	mv	a0, sp
+	mv	a5, sp			/* a0..a4 stay: the fast path's arguments */
 	ld	tp, TF_KERNEL_TP(sp)
 	ld	sp, TF_KERNEL_SP(sp)
 	/* Take the kernel lock here, so that the fast path stays a leaf. */
-	lla	t0, klock		/* klock.next */
+	ld	t0, PERCPU_KLOCK_NEXT(tp)
 	li	t1, 1
 	amoadd.w t1, t1, (t0)		/* t1: this hart's ticket */
 	lw	t2, 4(t0)		/* klock.owner */
 	fence	r, rw			/* acquire: the kernel's reads come after */
 	bne	t1, t2, syscall_lock_busy
 syscall_locked:
-	call	fastpath_entry		/* a0: frame to resume or 0; a1: this thread's frame */
+	call	fastpath_entry		/* a0: frame to resume or 0; a1: this thread's frame (a5) */
 	beq	a0, a1, arch_resume_same
-	.irp	n, 8,9,18,19,20,21,22,23,24,25,26,27
+	/* Another thread runs, or the general path: the rest of this one's state goes home. */
+	csrr	t0, sepc
+	addi	t0, t0, 4		/* the call returns past the ecall */
+	sd	t0, TF_SEPC(a1)
+	.irp	n, 3,8,9,18,19,20,21,22,23,24,25,26,27
 	sd	x\n, TF_REGS + \n*8(a1)
 	.endr
 	beqz	a0, syscall_general
@@ -274,13 +276,16 @@ trap_entry_guest:
 	call	trap_vcpu_guest		/* does not return */
 	j	boot_fail
 
-syscall_lock_busy:			/* s0..s11 still hold the user's values: C keeps them */
+syscall_lock_busy:			/* gp, s0..s11 still hold the user's values: C keeps them */
 	addi	sp, sp, -16
-	sd	a0, 0(sp)
+	sd	a5, 0(sp)
 	mv	a0, t1
 	call	klock_wait
-	ld	a0, 0(sp)
+	ld	a5, 0(sp)
 	addi	sp, sp, 16
+	.irp	n, 10,11,12,13,14	/* a0..a4 again, for the fast path */
+	ld	x\n, TF_REGS + \n*8(a5)
+	.endr
 	j	syscall_locked
 
 	/* Interrupts and exceptions: save everything (t0 is saved already). */
@@ -400,17 +405,19 @@ arch_resume_guest:
 
 /*
  * arch_resume_same(frame): the fast path's way back into the thread that
- * made the system call. Its s0..s11 were never stored and are still live:
- * only what the kernel may have changed comes from the frame.
+ * made the system call. Its gp and s0..s11 were never stored and are still
+ * live, and sepc still points at its ecall: only what the kernel may have
+ * changed comes from the frame.
  */
 arch_resume_same:
 	klock_release_asm
 	csrw	sscratch, a0
-	ld	t0, TF_SEPC(a0)
+	csrr	t0, sepc
+	addi	t0, t0, 4
 	csrw	sepc, t0
 	ld	x1, TF_REGS + 1*8(a0)
 	ld	x2, TF_REGS + 2*8(a0)
-	.irp	n, 3,4,5,6,7,11,12,13,14,15,16,17,28,29,30,31
+	.irp	n, 4,5,6,7,11,12,13,14,15,16,17,28,29,30,31
 	ld	x\n, TF_REGS + \n*8(a0)
 	.endr
 	ld	a0, TF_REGS + 10*8(a0)

@@ -189,7 +189,9 @@ noreturn_fn void arch_boot(uint64_t hart, uint64_t dtb_pa, uint64_t load_pa)
 
 	mmu_set_load_address(pa(load_pa));
 	cpus[0].arch = (struct cpu_arch){ .stack_top = (uint64_t)boot_stack_top,
-					  .hart = hartid(hart) };
+					  .hart = hartid(hart),
+					  .klock_next = &klock.next,
+					  .klock_owner = &klock.owner };
 	cpu_install(&cpus[0]);
 	/* This hart runs alone until smp_boot; it holds the lock until it first leaves the kernel. */
 	klock_acquire();

@@ -17,6 +17,7 @@
 #include <kernel/arch.h>
 #include <kernel/bootinfo.h>
 #include <kernel/console.h>
+#include <kernel/klock.h>
 #include <kernel/pages.h>
 #include <kernel/sched.h>
 #include <kernel/smp.h>
@@ -88,6 +89,8 @@ bool arch_cpu_start(struct cpu *c)
 			return false;
 		c->arch.stack_top = va_val(phys_to_virt(stack)) + KERNEL_STACK_SIZE;
 	}
+	c->arch.klock_next = &klock.next;
+	c->arch.klock_owner = &klock.owner;
 	if (!wait_stopped(c->arch.hart))
 		return false;
 	return sbi_hart_start(hartid_val(c->arch.hart),

@@ -180,15 +180,17 @@ static struct thread *thread_of(struct trap_frame *tf)
 	return (struct thread *)((char *)tf - offsetof(struct thread, regs));
 }
 
-struct fastpath_exit fastpath_entry(struct trap_frame *tf)
+fastpath_exit_t fastpath_entry(vireo_cap_t sel, vireo_tag_t tag, vireo_word_t op,
+				uint64_t timeouts, vireo_word_t mr0, struct trap_frame *tf)
 {
+	const struct fastpath_in in = { sel, tag, op, timeouts, mr0 };
 	struct thread *t = thread_of(tf), *next;
 	struct cpu *c = cpu_this(); /* the entry code holds the kernel lock already */
 
-	next = fastpath_syscall(c, t);
+	next = fastpath_syscall(c, t, &in);
 	if (next && next != t)
 		sched_fast_switch(c, next);
-	return (struct fastpath_exit){ next ? &next->regs : 0, tf };
+	return fastpath_exit(next ? &next->regs : 0, tf);
 }
 
 /*

@@ -30,6 +30,18 @@ void fastpath_disable_for_good(void);
 /* The operations taken fast; fastpath_disable() sets them to values no call has. */
 extern vireo_word_t fastpath_call_op, fastpath_reply_wait_op, fastpath_send_op;
 
+/*
+ * The caller's a0..a4 as they were at its ecall: the entry code passes
+ * them in registers (they are in its frame too), which spares the loads.
+ */
+struct fastpath_in {
+	vireo_cap_t sel;       /* a0: the capability invoked */
+	vireo_tag_t tag;       /* a1 */
+	vireo_word_t op;       /* a2: VIREO_OP_* */
+	uint64_t timeouts;     /* a3 */
+	vireo_word_t mr0;      /* a4 */
+};
+
 /* The message is at most four words, no items, no flags. */
 static inline bool fastpath_simple_tag(vireo_tag_t tag)
 {
@@ -37,29 +49,27 @@ static inline bool fastpath_simple_tag(vireo_tag_t tag)
 }
 
 /* Status, tag, label, and exactly the message's words (MRs beyond it stay as they were). */
-static inline void fastpath_copy(struct thread *from, struct thread *to, vireo_word_t label)
+static inline void fastpath_copy(struct thread *from, struct thread *to, vireo_tag_t tag,
+				 vireo_word_t label)
 {
 	uint64_t *f = from->regs.regs, *r = to->regs.regs;
+	unsigned words = vireo_tag_words(tag);
 
 	r[REG_A0] = VIREO_OK;
-	r[REG_A1] = f[REG_A1];
+	r[REG_A1] = tag;
 	r[REG_A2] = label;
-	switch (vireo_tag_words(f[REG_A1])) {
-	case 4:
-		r[REG_A4 + 3] = f[REG_A4 + 3];
-		/* fall through */
-	case 3:
-		r[REG_A4 + 2] = f[REG_A4 + 2];
-		/* fall through */
-	case 2:
-		r[REG_A4 + 1] = f[REG_A4 + 1];
-		/* fall through */
-	case 1:
-		r[REG_A4] = f[REG_A4];
-		/* fall through */
-	default:
-		break;
-	}
+	if (words == 0)
+		return;
+	r[REG_A4] = f[REG_A4];
+	if (words == 1)
+		return;
+	r[REG_A4 + 1] = f[REG_A4 + 1];
+	if (words == 2)
+		return;
+	r[REG_A4 + 2] = f[REG_A4 + 2];
+	if (words == 3)
+		return;
+	r[REG_A4 + 3] = f[REG_A4 + 3];
 }
 
 /*
@@ -67,18 +77,19 @@ static inline void fastpath_copy(struct thread *from, struct thread *to, vireo_w
  * IPC), the generic query every object answers: done here, the caller
  * resumes at once. Anything else on a kernel object takes the general path.
  */
-static inline struct thread *fastpath_kobject_info(struct thread *t, struct cap_slot *s,
-						   vireo_tag_t tag)
+static inline struct thread *fastpath_kobject_info(struct thread *t, const struct cap_slot *s,
+						   const struct fastpath_in *in)
 {
 	uint64_t *r = t->regs.regs;
 
-	/* The general path reads the operation only from a message of at least one word. */
-	if (unlikely(vireo_tag_label(tag) != VIREO_PROTO_KOBJECT || vireo_tag_words(tag) == 0 ||
-		     r[REG_A4] != VIREO_KOBJECT_INFO))
+	/* Exactly the one-word request; longer ones (also valid) take the general path. */
+	if (unlikely(in->tag != vireo_tag(VIREO_PROTO_KOBJECT, 1, 0) ||
+		     in->mr0 != VIREO_KOBJECT_INFO))
 		return 0;
 	r[REG_A0] = VIREO_OK;
 	r[REG_A1] = vireo_tag(VIREO_PROTO_KOBJECT, 2, 0);
-	r[REG_A4] = s->obj->kind;
+	/* Kinds are small and positive: as a signed value the loaded word needs no zero-extension. */
+	r[REG_A4] = (vireo_word_t)(int32_t)s->obj->kind;
 	r[REG_A4 + 1] = s->rights;
 	return t;
 }
@@ -89,14 +100,15 @@ static inline struct thread *fastpath_kobject_info(struct thread *t, struct cap_
  * higher-priority handler). Everything else on an Irq takes the general path.
  */
 static inline struct thread *fastpath_irq_trigger(struct cpu *c, struct thread *t,
-						  struct cap_slot *s, vireo_tag_t tag)
+						  const struct cap_slot *s,
+						  const struct fastpath_in *in)
 {
 	struct irq *irq = (struct irq *)s->obj;
 	struct thread *h = irq->thread;
 	uint64_t *r = t->regs.regs;
 
-	if (unlikely(vireo_tag_label(tag) != VIREO_PROTO_IRQ || vireo_tag_words(tag) == 0 ||
-		     r[REG_A4] != VIREO_IRQ_TRIGGER || !(s->rights & VIREO_CAP_SEND) ||
+	if (unlikely(in->tag != vireo_tag(VIREO_PROTO_IRQ, 1, 0) || in->mr0 != VIREO_IRQ_TRIGGER ||
+		     !(s->rights & VIREO_CAP_SEND) ||
 		     irq->masked || irq->pending || !h || h->state != THREAD_RECV_BLOCKED ||
 		     h->reply_from || h->recv_from || !arch_frame_enters_on(&h->regs, c) ||
 		     t->cpu != c || t->held ||
@@ -115,16 +127,17 @@ static inline struct thread *fastpath_irq_trigger(struct cpu *c, struct thread *
 	return h;
 }
 
-static inline struct thread *fastpath_call(struct cpu *c, struct thread *t)
+static inline struct thread *fastpath_call(struct cpu *c, struct thread *t,
+					  const struct fastpath_in *in)
 {
-	vireo_cap_t sel = t->regs.regs[REG_A0];
-	vireo_tag_t tag = t->regs.regs[REG_A1];
+	vireo_cap_t sel = in->sel;
+	vireo_tag_t tag = in->tag;
 	struct cap_slot *l2, *s;
 	struct ipc_gate *g;
 	struct thread *r;
 
-	/* Guards: a capability, a plain message. */
-	if (unlikely(sel >= CSPACE_MAX_SELECTORS || !fastpath_simple_tag(tag)))
+	/* Guards: a capability, ... */
+	if (unlikely(sel >= CSPACE_MAX_SELECTORS))
 		return 0;
 	l2 = t->cspace_l1[sel >> CSPACE_L2_BITS];
 	if (unlikely(!l2))
@@ -133,11 +146,15 @@ static inline struct thread *fastpath_call(struct cpu *c, struct thread *t)
 	if (unlikely(!s->obj))
 		return 0;
 	if (unlikely(s->obj->kind != VIREO_KIND_IPC_GATE))
-		return s->obj->kind == VIREO_KIND_IRQ ? fastpath_irq_trigger(c, t, s, tag)
-						      : fastpath_kobject_info(t, s, tag);
-	/* A gate we may send through, no timeout to arm for the reply. */
-	if (unlikely(!(s->rights & VIREO_CAP_SEND) || gate_is_management(tag, s->rights) ||
-		     (t->regs.regs[REG_A3] >> 32) != VIREO_TIMEOUT_NEVER))
+		return s->obj->kind == VIREO_KIND_IRQ ? fastpath_irq_trigger(c, t, s, in)
+						      : fastpath_kobject_info(t, s, in);
+	/*
+	 * ... a gate we may send through, a plain message of a user protocol
+	 * (label >= 0: a gate's own management, like every kernel protocol,
+	 * has a negative label), no timeout to arm for the reply.
+	 */
+	if (unlikely(!(s->rights & VIREO_CAP_SEND) || (int64_t)tag < 0 ||
+		     !fastpath_simple_tag(tag) || (in->timeouts >> 32) != VIREO_TIMEOUT_NEVER))
 		return 0;
 	g = (struct ipc_gate *)s->obj;
 	r = g->thread;
@@ -151,7 +168,7 @@ static inline struct thread *fastpath_call(struct cpu *c, struct thread *t)
 		return 0;
 
 	/* Point of no return. */
-	fastpath_copy(t, r, g->label | (s->rights & GATE_LABEL_RIGHTS_MASK));
+	fastpath_copy(t, r, tag, g->label | (s->rights & GATE_LABEL_RIGHTS_MASK));
 	r->state = THREAD_READY;
 	t->state = THREAD_RECV_BLOCKED;
 	t->reply_from = r;
@@ -159,7 +176,8 @@ static inline struct thread *fastpath_call(struct cpu *c, struct thread *t)
 	return r;
 }
 
-static inline struct thread *fastpath_reply_wait(struct cpu *cpu, struct thread *t)
+static inline struct thread *fastpath_reply_wait(struct cpu *cpu, struct thread *t,
+						 const struct fastpath_in *in)
 {
 	struct thread *c = t->caller;
 
@@ -172,13 +190,13 @@ static inline struct thread *fastpath_reply_wait(struct cpu *cpu, struct thread 
 		     !arch_frame_enters_on(&c->regs, cpu) ||
 		     (c->kmsg_tag | (uintptr_t)c->vcpu) || c->timeout.armed ||
 		     t->sendq_head ||
-		     t->irq_head || !fastpath_simple_tag(t->regs.regs[REG_A1]) ||
-		     (t->regs.regs[REG_A3] >> 32) != VIREO_TIMEOUT_NEVER ||
+		     t->irq_head || !fastpath_simple_tag(in->tag) ||
+		     (in->timeouts >> 32) != VIREO_TIMEOUT_NEVER ||
 		     (int)c->priority <= cpu->rq.top))
 		return 0; /* (an equal ready thread: the general path's order decides) */
 
 	/* Point of no return. */
-	fastpath_copy(t, c, 0);
+	fastpath_copy(t, c, in->tag, 0);
 	c->state = THREAD_READY;
 	c->reply_from = 0;
 	t->caller = 0;
@@ -227,18 +245,18 @@ static inline void fastpath_guest_resume(struct cpu *c, struct thread *t, uint32
  * exit only loads the state area's registers (vcpu_fast_resumed). Anything
  * else, every error included, is the general path's.
  */
-static inline void fastpath_vcpu_resume(struct cpu *c, struct thread *t)
+static inline void fastpath_vcpu_resume(struct cpu *c, struct thread *t,
+					const struct fastpath_in *in)
 {
-	const uint64_t *r = t->regs.regs;
 	struct vireo_vcpu_state *v = t->vcpu;
 	struct task *task = t->vcpu_cached_task;
 	struct cap_slot *s;
 	uint32_t state;
 
-	if (unlikely(!v || r[REG_A1] != vireo_tag(VIREO_PROTO_THREAD, 1, 0) ||
-		     r[REG_A4] != VIREO_THREAD_VCPU_RESUME))
+	if (unlikely(!v || in->tag != vireo_tag(VIREO_PROTO_THREAD, 1, 0) ||
+		     in->mr0 != VIREO_THREAD_VCPU_RESUME))
 		return;
-	s = fastpath_slot(t, r[REG_A0]);
+	s = fastpath_slot(t, in->sel);
 	if (unlikely(!s || s->obj != &t->obj || !(s->rights & VIREO_CAP_WRITE)))
 		return;
 	/* The guest may write its area at any time: each field is read once. */
@@ -265,17 +283,16 @@ static inline void fastpath_vcpu_resume(struct cpu *c, struct thread *t)
 	t->vcpu_fast_resumed = VCPU_FAST_USER;
 }
 
-/* Try the system call in t's registers; the thread to resume, or NULL for the general path. */
-static inline struct thread *fastpath_syscall(struct cpu *c, struct thread *t)
+/* Try t's system call (in: its a0..a4); the thread to resume, or NULL for the general path. */
+static inline struct thread *fastpath_syscall(struct cpu *c, struct thread *t,
+					      const struct fastpath_in *in)
 {
-	vireo_word_t op = t->regs.regs[REG_A2];
-
-	if (op == fastpath_call_op)
-		return fastpath_call(c, t);
-	if (op == fastpath_reply_wait_op)
-		return fastpath_reply_wait(c, t);
-	if (op == fastpath_send_op)
-		fastpath_vcpu_resume(c, t);
+	if (in->op == fastpath_call_op)
+		return fastpath_call(c, t, in);
+	if (in->op == fastpath_reply_wait_op)
+		return fastpath_reply_wait(c, t, in);
+	if (in->op == fastpath_send_op)
+		fastpath_vcpu_resume(c, t, in);
 	return 0;
 }
 

@@ -16,6 +16,8 @@ struct cpu_arch {
 	hartid_t hart;
 	uint64_t timer_deadline; /* what arch_timer_arm last asked for (this hart only) */
 	const void *fpu_loaded;  /* whose FP registers (struct fpu_state) the hart holds */
+	/* &klock.next and &klock.owner: one load each for entry.S, where an lla takes two. */
+	uint32_t *klock_next, *klock_owner;
 };
 
 static inline struct cpu *cpu_this(void)

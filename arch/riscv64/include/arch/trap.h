@@ -5,6 +5,8 @@
 #include <kernel/compiler.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <vireo/tag.h>
+#include <vireo/types.h>
 
 /*
  * regs[i] holds x<i>; regs[0] is unused (x0 is zero) and regs[2] is the sp
@@ -60,17 +62,23 @@ noreturn_fn void trap_enter_guest(struct trap_frame *tf);
 
 /*
  * The system-call fast path, tried first (a leaf, so nothing spills) once
- * the entry code holds the kernel lock. It returns, in a0 and a1: the frame
- * to resume (the caller's own, another thread's, or NULL for the general
- * path) and the caller's frame, whose s0..s11 the entry code then stores
- * unless the caller simply continues.
+ * the entry code holds the kernel lock, with the caller's a0..a4 still in
+ * place and its frame tf (all of them are in the frame too). It returns two frames, in a0 and
+ * a1: the frame to resume (the caller's own, another thread's, or NULL for
+ * the general path) and the caller's, whose gp, s0..s11 and pc the entry
+ * code then stores unless the caller simply continues. They travel as one
+ * 128-bit value (fastpath_exit): GCC 12 gives a function that returns a
+ * two-pointer struct a stack frame it never uses.
  */
-struct fastpath_exit {
-	struct trap_frame *resume;
-	struct trap_frame *self;
-};
+typedef unsigned __int128 fastpath_exit_t;
 
-struct fastpath_exit fastpath_entry(struct trap_frame *tf);
+static inline fastpath_exit_t fastpath_exit(struct trap_frame *resume, struct trap_frame *self)
+{
+	return (fastpath_exit_t)(uintptr_t)resume | (fastpath_exit_t)(uintptr_t)self << 64;
+}
+
+fastpath_exit_t fastpath_entry(vireo_cap_t sel, vireo_tag_t tag, vireo_word_t op,
+				uint64_t timeouts, vireo_word_t mr0, struct trap_frame *tf);
 
 /* Load a user frame and sret into it (sets up the next trap's entry first). */
 noreturn_fn void arch_return_to_user(struct trap_frame *tf);
