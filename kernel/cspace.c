@@ -5,6 +5,7 @@
 #include <kernel/string.h>
 
 struct cap_slot *cspace_no_l1[CSPACE_L1_SLOTS];
+struct cap_slot cspace_no_low[CSPACE_L2_SLOTS];
 
 _Static_assert(CSPACE_L1_SLOTS * sizeof(struct cap_slot *) == PAGE_SIZE, "l1 is one page");
 _Static_assert(CSPACE_L2_SLOTS * sizeof(struct cap_slot) == PAGE_SIZE, "l2 is one page");
@@ -14,6 +15,8 @@ enum vireo_status cspace_init(struct cspace *cs, struct factory *f)
 	enum vireo_status st = factory_alloc_page(f, (void **)&cs->l1);
 
 	cs->factory = f;
+	if (st == VIREO_OK)
+		st = factory_alloc_page(f, (void **)&cs->l1[0]);
 	return st;
 }
 

@@ -46,6 +46,7 @@ enum vireo_status thread_bind(struct thread *t, struct task *task, uintptr_t utc
 	kobject_get(&task->obj);
 	t->task = task;
 	t->cspace_l1 = task->cspace.l1;
+	t->cspace_low = cspace_low(&task->cspace);
 	t->task_next = task->threads;
 	task->threads = t;
 	t->utcb = k;
@@ -95,6 +96,7 @@ static void thread_destroy(struct kobject *obj)
 	t->task = 0;
 	/* The fast path may still look up capabilities for it on another hart (sched_drop). */
 	t->cspace_l1 = cspace_no_l1;
+	t->cspace_low = cspace_no_low;
 	t->utcb = 0;
 }
 

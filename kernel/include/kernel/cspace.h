@@ -10,7 +10,10 @@
  *               [j] = { object, rights, links in the object's cap list }
  *
  * A lookup is two loads and no lock. Slots are only written with the
- * kernel's lock held (one hart for now; SMP brings the lock, issue #4).
+ * kernel's lock held. The first level-2 table (selectors below 128, where
+ * the well-known capabilities are) comes with the space and stays as long
+ * as it does: threads keep a pointer to it (thread.cspace_low), so the
+ * IPC fast path finds those slots in one load.
  */
 #ifndef KERNEL_CSPACE_H
 #define KERNEL_CSPACE_H
@@ -45,8 +48,16 @@ struct cspace {
  * it) finds nothing instead of following a stale table.
  */
 extern struct cap_slot *cspace_no_l1[CSPACE_L1_SLOTS];
+/* The same for the first table (thread.cspace_low). */
+extern struct cap_slot cspace_no_low[CSPACE_L2_SLOTS];
 
-/* Create an empty space whose tables are charged to `f`. */
+/* The first level-2 table of a space: selectors 0..CSPACE_L2_SLOTS - 1, never NULL. */
+static inline struct cap_slot *cspace_low(const struct cspace *cs)
+{
+	return cs->l1[0];
+}
+
+/* Create an empty space (l1 and the first l2 table) whose tables are charged to `f`. */
 must_check enum vireo_status cspace_init(struct cspace *cs, struct factory *f);
 
 /* Remove every capability and free the tables (task destruction). */

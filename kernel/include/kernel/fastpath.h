@@ -48,6 +48,27 @@ static inline bool fastpath_simple_tag(vireo_tag_t tag)
 	return (tag & 0xffff) <= 4;
 }
 
+/*
+ * The slot for sel in t's space if it holds a capability, else NULL: the
+ * lookup of cspace.h, inline, with the first table one load away.
+ */
+static inline struct cap_slot *fastpath_slot(const struct thread *t, vireo_cap_t sel)
+{
+	struct cap_slot *l2, *s;
+
+	if (likely(sel < CSPACE_L2_SLOTS)) {
+		s = &t->cspace_low[sel];
+		return s->obj ? s : 0;
+	}
+	if (sel >= CSPACE_MAX_SELECTORS)
+		return 0;
+	l2 = t->cspace_l1[sel >> CSPACE_L2_BITS];
+	if (!l2)
+		return 0;
+	s = &l2[sel & (CSPACE_L2_SLOTS - 1)];
+	return s->obj ? s : 0;
+}
+
 /* Status, tag, label, and exactly the message's words (MRs beyond it stay as they were). */
 static inline void fastpath_copy(struct thread *from, struct thread *to, vireo_tag_t tag,
 				 vireo_word_t label)
@@ -130,20 +151,13 @@ static inline struct thread *fastpath_irq_trigger(struct cpu *c, struct thread *
 static inline struct thread *fastpath_call(struct cpu *c, struct thread *t,
 					  const struct fastpath_in *in)
 {
-	vireo_cap_t sel = in->sel;
 	vireo_tag_t tag = in->tag;
-	struct cap_slot *l2, *s;
+	struct cap_slot *s = fastpath_slot(t, in->sel);
 	struct ipc_gate *g;
 	struct thread *r;
 
 	/* Guards: a capability, ... */
-	if (unlikely(sel >= CSPACE_MAX_SELECTORS))
-		return 0;
-	l2 = t->cspace_l1[sel >> CSPACE_L2_BITS];
-	if (unlikely(!l2))
-		return 0;
-	s = &l2[sel & (CSPACE_L2_SLOTS - 1)];
-	if (unlikely(!s->obj))
+	if (unlikely(!s))
 		return 0;
 	if (unlikely(s->obj->kind != VIREO_KIND_IPC_GATE))
 		return s->obj->kind == VIREO_KIND_IRQ ? fastpath_irq_trigger(c, t, s, in)
@@ -202,17 +216,6 @@ static inline struct thread *fastpath_reply_wait(struct cpu *cpu, struct thread 
 	t->caller = 0;
 	t->state = THREAD_RECV_BLOCKED;
 	return c;
-}
-
-/* The capability slot for sel in t's space, or NULL (the lookup of cspace.h, inline). */
-static inline struct cap_slot *fastpath_slot(const struct thread *t, vireo_cap_t sel)
-{
-	struct cap_slot *l2;
-
-	if (sel >= CSPACE_MAX_SELECTORS)
-		return 0;
-	l2 = t->cspace_l1[sel >> CSPACE_L2_BITS];
-	return l2 ? &l2[sel & (CSPACE_L2_SLOTS - 1)] : 0;
 }
 
 /*
