@@ -380,7 +380,7 @@ noreturn_fn void sched_leave_to(struct cpu *c, struct thread *t)
 	}
 	if (t->vcpu)
 		vcpu_return_to_user(t);
-	arch_return_to_user(&t->regs);
+	arch_return_to_user(t);
 }
 
 noreturn_fn void sched_exit(void)
@@ -418,5 +418,5 @@ again:
 	}
 	if (next->vcpu)
 		vcpu_return_to_user(next);
-	arch_return_to_user(&next->regs);
+	arch_return_to_user(next);
 }

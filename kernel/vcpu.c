@@ -398,13 +398,13 @@ void vcpu_user_trap(struct thread *t)
 		vmspace_activate(vm);
 		c->active_vm = vm;
 	}
-	arch_return_to_user(&t->regs);
+	arch_return_to_user(t);
 }
 
 noreturn_fn void vcpu_return_to_user(struct thread *t)
 {
 	if (t->vcpu_task)
-		arch_resume_vcpu_user(&t->regs, &t->vcpu->r);
+		arch_resume_vcpu_user(t, &t->vcpu->r);
 	if (t->vcpu_vm) {
 		struct cpu *c = cpu_this();
 		bool other_vcpu = c->last_guest_vcpu != t || t->vcpu_guest_cpu != c;
@@ -414,9 +414,9 @@ noreturn_fn void vcpu_return_to_user(struct thread *t)
 		c->last_guest_vcpu = t;
 		t->vcpu_guest_cpu = c;
 		arch_guest_load(&t->vcpu->vm, &t->vcpu_vm->vm, other_vcpu);
-		arch_resume_guest(&t->regs, &t->vcpu->r);
+		arch_resume_guest(t, &t->vcpu->r);
 	}
-	arch_return_to_user(&t->regs);
+	arch_return_to_user(t);
 }
 
 void vcpu_guest_exit(struct thread *t, const struct trap_frame *tf)

@@ -24,8 +24,8 @@ void asm_offsets(void)
 	DEFINE(TF_KERNEL_TP, offsetof(struct trap_frame, kernel_tp));
 	DEFINE(TF_TRAP_ENTRY, offsetof(struct trap_frame, trap_entry));
 	DEFINE(TF_VCPU_REGS, offsetof(struct trap_frame, vcpu_regs));
-	DEFINE(THREAD_VCPU_FAST_RESUMED_FROM_REGS,
-	       offsetof(struct thread, vcpu_fast_resumed) - offsetof(struct thread, regs));
+	DEFINE(THREAD_TF, offsetof(struct thread, regs));
+	DEFINE(THREAD_VCPU_FAST_RESUMED, offsetof(struct thread, vcpu_fast_resumed));
 	DEFINE(VR_X, offsetof(struct vireo_vcpu_regs, x));
 	DEFINE(VR_PC, offsetof(struct vireo_vcpu_regs, pc));
 	DEFINE(VR_CAUSE, offsetof(struct vireo_vcpu_regs, cause));
@@ -36,5 +36,5 @@ void asm_offsets(void)
 	DEFINE(PERCPU_KLOCK_OWNER, offsetof(struct cpu, arch.klock_owner));
 	DEFINE(SATP_SV39_MODE, SATP_MODE_SV39);
 	DEFINE(PAGE_SHIFT_BITS, PAGE_SHIFT);
-	DEFINE(THREAD_FPU_FROM_REGS, offsetof(struct thread, fpu) - offsetof(struct thread, regs));
+	DEFINE(THREAD_FPU, offsetof(struct thread, fpu));
 }

@@ -9,6 +9,20 @@
 #include <arch/layout.h>
 #include <generated/asm-offsets.h>
 
+/*
+ * A user thread's frame (struct trap_frame in its struct thread), reached
+ * from the thread: in user mode sscratch holds the thread, and the entry
+ * and exit code pass threads.
+ */
+#define U_REGS (THREAD_TF + TF_REGS)
+#define U_SEPC (THREAD_TF + TF_SEPC)
+#define U_SCAUSE (THREAD_TF + TF_SCAUSE)
+#define U_STVAL (THREAD_TF + TF_STVAL)
+#define U_KERNEL_SP (THREAD_TF + TF_KERNEL_SP)
+#define U_KERNEL_TP (THREAD_TF + TF_KERNEL_TP)
+#define U_TRAP_ENTRY (THREAD_TF + TF_TRAP_ENTRY)
+#define U_VCPU_REGS (THREAD_TF + TF_VCPU_REGS)
+
 	.section .text.boot, "ax"
 	.globl _start
 _start:
@@ -107,7 +121,7 @@ secondary_high_entry:
 /*
  * Trap vector (direct mode). sscratch tells where the trap came from:
  *   0                  the kernel itself: save below the current sp
- *   a trap frame       a user thread: save into its frame, then switch to
+ *   a thread           a user thread: save into its frame, then switch to
  *                      this hart's kernel stack and per-CPU tp
  */
 	.balign 4
@@ -148,7 +162,7 @@ from_kernel:
 	sret
 
 from_user:
-	sd	t0, TF_REGS + 5*8(sp)
+	sd	t0, U_REGS + 5*8(sp)
 	csrr	t0, scause
 	addi	t0, t0, -8		/* environment call from U-mode? */
 	bnez	t0, trap_from_user
@@ -162,15 +176,15 @@ from_user:
 	 * values, so nothing of the kernel or another thread leaks into them.
 	 * sstatus is the frame's constant value (U-mode, interrupts on).
 	 */
-	sd	x1, TF_REGS + 1*8(sp)
+	sd	x1, U_REGS + 1*8(sp)
 	.irp	n, 4,10,11,12,13,14,15,16,17
-	sd	x\n, TF_REGS + \n*8(sp)
+	sd	x\n, U_REGS + \n*8(sp)
 	.endr
 	csrrw	t0, sscratch, zero	/* the user's sp; sscratch 0 while in the kernel */
-	sd	t0, TF_REGS + 2*8(sp)
+	sd	t0, U_REGS + 2*8(sp)
 	mv	a5, sp			/* a0..a4 stay: the fast path's arguments */
-	ld	tp, TF_KERNEL_TP(sp)
-	ld	sp, TF_KERNEL_SP(sp)
+	ld	tp, U_KERNEL_TP(sp)
+	ld	sp, U_KERNEL_SP(sp)
 	/* Take the kernel lock here, so that the fast path stays a leaf. */
 	ld	t0, PERCPU_KLOCK_NEXT(tp)
 	li	t1, 1
@@ -179,14 +193,14 @@ from_user:
 	fence	r, rw			/* acquire: the kernel's reads come after */
 	bne	t1, t2, syscall_lock_busy
 syscall_locked:
-	call	fastpath_entry		/* a0: frame to resume or 0; a1: this thread's frame (a5) */
+	call	fastpath_entry		/* a0: thread to resume or 0; a1: this thread (a5) */
 	beq	a0, a1, arch_resume_same
 	/* Another thread runs, or the general path: the rest of this one's state goes home. */
 	csrr	t0, sepc
 	addi	t0, t0, 4		/* the call returns past the ecall */
-	sd	t0, TF_SEPC(a1)
+	sd	t0, U_SEPC(a1)
 	.irp	n, 3,8,9,18,19,20,21,22,23,24,25,26,27
-	sd	x\n, TF_REGS + \n*8(a1)
+	sd	x\n, U_REGS + \n*8(a1)
 	.endr
 	beqz	a0, syscall_general
 	/* A switch: if the caller used the FPU, its registers go home first (arch/fpu.h). */
@@ -196,23 +210,23 @@ syscall_locked:
 	beqz	t0, arch_resume_fast
 	addi	sp, sp, -16
 	sd	a0, 0(sp)
-	addi	a0, a1, THREAD_FPU_FROM_REGS
+	addi	a0, a1, THREAD_FPU
 	call	arch_fpu_leave
 	ld	a0, 0(sp)
 	addi	sp, sp, 16
 	j	arch_resume_fast
 syscall_general:
 	/* The fast path set up a vcpu_resume (kernel/fastpath.h): straight out. */
-	lb	t0, THREAD_VCPU_FAST_RESUMED_FROM_REGS(a1)
+	lb	t0, THREAD_VCPU_FAST_RESUMED(a1)
 	bnez	t0, vcpu_fast_resume
 	mv	a0, a1
 	call	trap_syscall		/* the general path; does not return */
 	j	boot_fail
 vcpu_fast_resume:
-	sb	zero, THREAD_VCPU_FAST_RESUMED_FROM_REGS(a1)
+	sb	zero, THREAD_VCPU_FAST_RESUMED(a1)
 	bltz	t0, 1f			/* VCPU_FAST_GUEST: into a guest */
 	mv	a0, a1
-	ld	a1, TF_VCPU_REGS(a0)
+	ld	a1, U_VCPU_REGS(a0)
 	j	arch_resume_vcpu_user
 1:	mv	a0, a1
 	call	trap_enter_guest	/* does not return */
@@ -229,13 +243,13 @@ vcpu_fast_resume:
  */
 /* Save a trap's registers, pc, cause and tval into the state area (t0 = its r). */
 .macro save_to_state_area
-	sd	t0, TF_REGS + 5*8(sp)
-	ld	t0, TF_VCPU_REGS(sp)
+	sd	t0, U_REGS + 5*8(sp)
+	ld	t0, U_VCPU_REGS(sp)
 	sd	x1, VR_X + 1*8(t0)
 	.irp	n, 3,4,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	sd	x\n, VR_X + \n*8(t0)
 	.endr
-	ld	t1, TF_REGS + 5*8(sp)
+	ld	t1, U_REGS + 5*8(sp)
 	sd	t1, VR_X + 5*8(t0)
 	csrrw	t1, sscratch, zero
 	sd	t1, VR_X + 2*8(t0)
@@ -243,12 +257,12 @@ vcpu_fast_resume:
 	sd	t1, VR_PC(t0)
 	csrr	t1, scause
 	sd	t1, VR_CAUSE(t0)
-	sd	t1, TF_SCAUSE(sp)
+	sd	t1, U_SCAUSE(sp)
 	csrr	t1, stval
 	sd	t1, VR_TVAL(t0)
 	mv	a0, sp
-	ld	tp, TF_KERNEL_TP(sp)
-	ld	sp, TF_KERNEL_SP(sp)
+	ld	tp, U_KERNEL_TP(sp)
+	ld	sp, U_KERNEL_SP(sp)
 .endm
 
 	.balign 4
@@ -284,42 +298,42 @@ syscall_lock_busy:			/* gp, s0..s11 still hold the user's values: C keeps them *
 	ld	a5, 0(sp)
 	addi	sp, sp, 16
 	.irp	n, 10,11,12,13,14	/* a0..a4 again, for the fast path */
-	ld	x\n, TF_REGS + \n*8(a5)
+	ld	x\n, U_REGS + \n*8(a5)
 	.endr
 	j	syscall_locked
 
 	/* Interrupts and exceptions: save everything (t0 is saved already). */
 trap_from_user:
-	sd	x1, TF_REGS + 1*8(sp)
+	sd	x1, U_REGS + 1*8(sp)
 	.irp	n, 3,4,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	sd	x\n, TF_REGS + \n*8(sp)
+	sd	x\n, U_REGS + \n*8(sp)
 	.endr
 	csrrw	t0, sscratch, zero
-	sd	t0, TF_REGS + 2*8(sp)
+	sd	t0, U_REGS + 2*8(sp)
 	csrr	t0, scause
-	sd	t0, TF_SCAUSE(sp)
+	sd	t0, U_SCAUSE(sp)
 	csrr	t0, sepc
-	sd	t0, TF_SEPC(sp)
+	sd	t0, U_SEPC(sp)
 	csrr	t0, stval
-	sd	t0, TF_STVAL(sp)
+	sd	t0, U_STVAL(sp)
 	mv	a0, sp
-	ld	tp, TF_KERNEL_TP(sp)
-	ld	sp, TF_KERNEL_SP(sp)
+	ld	tp, U_KERNEL_TP(sp)
+	ld	sp, U_KERNEL_SP(sp)
 	call	trap_user		/* does not return */
 	j	boot_fail
 
 /*
- * arch_return_to_user(frame): the next user trap saves into this frame and
+ * arch_return_to_user(thread): the next user trap saves into its frame and
  * runs on the current kernel stack's top (every kernel entry from user mode
  * starts afresh: the kernel keeps no state on the stack between entries).
  */
 	.globl arch_return_to_user
 arch_return_to_user:
-	ld	t0, TF_TRAP_ENTRY(a0)
+	ld	t0, U_TRAP_ENTRY(a0)
 	csrw	stvec, t0
 	ld	t0, PERCPU_STACK_TOP(tp)
-	sd	t0, TF_KERNEL_SP(a0)
-	sd	tp, TF_KERNEL_TP(a0)
+	sd	t0, U_KERNEL_SP(a0)
+	sd	tp, U_KERNEL_TP(a0)
 	/* U-mode with interrupts on after sret; FS stays (arch/fpu.h). */
 	li	t0, SSTATUS_SPP
 	csrc	sstatus, t0
@@ -328,7 +342,7 @@ arch_return_to_user:
 	/* falls through: the rest is arch_resume_fast */
 
 /*
- * arch_resume_fast(frame): the fast path's way out. It comes straight from
+ * arch_resume_fast(thread): the fast path's way out. It comes straight from
  * a system call of a user thread on this hart, so sstatus already says
  * U-mode with interrupts on, and the frame of the thread it resumes (which
  * entered the kernel through a system call on this hart, or was moved here
@@ -338,29 +352,29 @@ arch_return_to_user:
 arch_resume_fast:
 	klock_release_asm
 	csrw	sscratch, a0
-	ld	t0, TF_SEPC(a0)
+	ld	t0, U_SEPC(a0)
 	csrw	sepc, t0
-	ld	x1, TF_REGS + 1*8(a0)
-	ld	x2, TF_REGS + 2*8(a0)
+	ld	x1, U_REGS + 1*8(a0)
+	ld	x2, U_REGS + 2*8(a0)
 	.irp	n, 3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	ld	x\n, TF_REGS + \n*8(a0)
+	ld	x\n, U_REGS + \n*8(a0)
 	.endr
-	ld	a0, TF_REGS + 10*8(a0)
+	ld	a0, U_REGS + 10*8(a0)
 	sret
 
 /*
- * arch_resume_vcpu_user(frame, regs): into virtual user mode with the
+ * arch_resume_vcpu_user(thread, regs): into virtual user mode with the
  * registers of the state area (regs, a kernel address); the next trap
  * saves there again (trap_entry_full). The lock goes before the loads:
  * they read the task's own memory only.
  */
 	.globl arch_resume_vcpu_user
 arch_resume_vcpu_user:
-	ld	t0, TF_TRAP_ENTRY(a0)
+	ld	t0, U_TRAP_ENTRY(a0)
 	csrw	stvec, t0
 	ld	t0, PERCPU_STACK_TOP(tp)
-	sd	t0, TF_KERNEL_SP(a0)
-	sd	tp, TF_KERNEL_TP(a0)
+	sd	t0, U_KERNEL_SP(a0)
+	sd	tp, U_KERNEL_TP(a0)
 	li	t0, SSTATUS_SPP
 	csrc	sstatus, t0
 	li	t0, SSTATUS_SPIE
@@ -377,17 +391,17 @@ arch_resume_vcpu_user:
 	sret
 
 /*
- * arch_resume_guest(frame, regs): into the guest (VS-mode, V=1) with the
+ * arch_resume_guest(thread, regs): into the guest (VS-mode, V=1) with the
  * registers of the state area; the caller has loaded the VS CSRs and
  * hgatp. The next trap comes to trap_entry_guest.
  */
 	.globl arch_resume_guest
 arch_resume_guest:
-	ld	t0, TF_TRAP_ENTRY(a0)
+	ld	t0, U_TRAP_ENTRY(a0)
 	csrw	stvec, t0
 	ld	t0, PERCPU_STACK_TOP(tp)
-	sd	t0, TF_KERNEL_SP(a0)
-	sd	tp, TF_KERNEL_TP(a0)
+	sd	t0, U_KERNEL_SP(a0)
+	sd	tp, U_KERNEL_TP(a0)
 	li	t0, SSTATUS_SPIE	/* SPP says VS or VU (arch_guest_load) */
 	csrs	sstatus, t0
 	li	t0, HSTATUS_SPV
@@ -404,7 +418,7 @@ arch_resume_guest:
 	sret
 
 /*
- * arch_resume_same(frame): the fast path's way back into the thread that
+ * arch_resume_same(thread): the fast path's way back into the thread that
  * made the system call. Its gp and s0..s11 were never stored and are still
  * live, and sepc still points at its ecall: only what the kernel may have
  * changed comes from the frame.
@@ -415,12 +429,12 @@ arch_resume_same:
 	csrr	t0, sepc
 	addi	t0, t0, 4
 	csrw	sepc, t0
-	ld	x1, TF_REGS + 1*8(a0)
-	ld	x2, TF_REGS + 2*8(a0)
+	ld	x1, U_REGS + 1*8(a0)
+	ld	x2, U_REGS + 2*8(a0)
 	.irp	n, 4,5,6,7,11,12,13,14,15,16,17,28,29,30,31
-	ld	x\n, TF_REGS + \n*8(a0)
+	ld	x\n, U_REGS + \n*8(a0)
 	.endr
-	ld	a0, TF_REGS + 10*8(a0)
+	ld	a0, U_REGS + 10*8(a0)
 	sret
 
 	.section .bss.stack, "aw", @nobits

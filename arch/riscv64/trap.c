@@ -175,38 +175,27 @@ static void user_fault(struct thread *t)
 	}
 }
 
-static struct thread *thread_of(struct trap_frame *tf)
-{
-	return (struct thread *)((char *)tf - offsetof(struct thread, regs));
-}
-
 fastpath_exit_t fastpath_entry(vireo_cap_t sel, vireo_tag_t tag, vireo_word_t op,
-				uint64_t timeouts, vireo_word_t mr0, struct trap_frame *tf)
+				uint64_t timeouts, vireo_word_t mr0, struct thread *t)
 {
 	const struct fastpath_in in = { sel, tag, op, timeouts, mr0 };
-	struct thread *t = thread_of(tf), *next;
 	struct cpu *c = cpu_this(); /* the entry code holds the kernel lock already */
 
-	next = fastpath_syscall(c, t, &in);
-	if (next && next != t)
-		sched_fast_switch(c, next);
-	return fastpath_exit(next ? &next->regs : 0, tf);
+	return fastpath_exit(fastpath_syscall(c, t, &in), t);
+}
+
+/* The system-call fast path set up a vcpu_resume into a guest: enter it. */
+noreturn_fn void trap_enter_guest(struct thread *t)
+{
+	vcpu_return_to_user(t);
 }
 
 /*
  * A thread deleted by another hart while this one ran it makes no more
  * system calls and takes no more faults: its hart just leaves it.
  */
-/* The system-call fast path set up a vcpu_resume into a guest: enter it. */
-noreturn_fn void trap_enter_guest(struct trap_frame *tf)
+noreturn_fn void trap_syscall(struct thread *t)
 {
-	vcpu_return_to_user(thread_of(tf));
-}
-
-noreturn_fn void trap_syscall(struct trap_frame *tf)
-{
-	struct thread *t = thread_of(tf);
-
 	if (t->obj.dead) /* (its hart just leaves it: sched_drop) */
 		sched_exit();
 	if (t->vcpu) {
@@ -222,9 +211,9 @@ noreturn_fn void trap_syscall(struct trap_frame *tf)
 	sched_exit();
 }
 
-noreturn_fn void trap_user(struct trap_frame *tf)
+noreturn_fn void trap_user(struct thread *t)
 {
-	struct thread *t = thread_of(tf);
+	struct trap_frame *tf = &t->regs;
 
 	klock_acquire();
 	if (tf->scause & SCAUSE_INTERRUPT)
@@ -238,9 +227,9 @@ noreturn_fn void trap_user(struct trap_frame *tf)
 	sched_exit();
 }
 
-noreturn_fn void trap_vcpu_guest(struct trap_frame *tf)
+noreturn_fn void trap_vcpu_guest(struct thread *t)
 {
-	struct thread *t = thread_of(tf);
+	struct trap_frame *tf = &t->regs;
 
 	klock_acquire();
 	if (t->vcpu_vm)
@@ -258,9 +247,9 @@ noreturn_fn void trap_vcpu_guest(struct trap_frame *tf)
 	sched_exit();
 }
 
-noreturn_fn void trap_vcpu_user(struct trap_frame *tf)
+noreturn_fn void trap_vcpu_user(struct thread *t)
 {
-	struct thread *t = thread_of(tf);
+	struct trap_frame *tf = &t->regs;
 
 	klock_acquire();
 	if (tf->scause & SCAUSE_INTERRUPT)

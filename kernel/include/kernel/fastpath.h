@@ -145,6 +145,7 @@ static inline struct thread *fastpath_irq_trigger(struct cpu *c, struct thread *
 	h->state = THREAD_READY;
 	irq->masked = true;
 	sched_enqueue_local(c, t); /* the caller stays ready behind the handler */
+	sched_fast_switch(c, h);
 	return h;
 }
 
@@ -187,6 +188,7 @@ static inline struct thread *fastpath_call(struct cpu *c, struct thread *t,
 	t->state = THREAD_RECV_BLOCKED;
 	t->reply_from = r;
 	r->caller = t;
+	sched_fast_switch(c, r);
 	return r;
 }
 
@@ -215,6 +217,7 @@ static inline struct thread *fastpath_reply_wait(struct cpu *cpu, struct thread 
 	c->reply_from = 0;
 	t->caller = 0;
 	t->state = THREAD_RECV_BLOCKED;
+	sched_fast_switch(cpu, c);
 	return c;
 }
 

@@ -13,7 +13,7 @@
  * at the time of the trap. Layout offsets reach assembly through asm-offsets.
  *
  * A user thread's frame lives in its struct thread; while the thread runs
- * in user mode sscratch points at the frame, and kernel_sp / kernel_tp say
+ * in user mode sscratch points at the thread, and kernel_sp / kernel_tp say
  * where the trap entry finds this hart's kernel stack and per-CPU data.
  */
 struct trap_frame {
@@ -31,6 +31,7 @@ struct trap_frame {
 _Static_assert(sizeof(struct trap_frame) % 16 == 0, "trap frames keep sp 16-byte aligned");
 
 struct cpu;
+struct thread;
 
 /*
  * Whether the frame's next trap enters on c's stack and per-CPU data: the
@@ -55,52 +56,52 @@ static inline bool arch_frame_enters_on(const struct trap_frame *tf, const struc
  * Called from trap_entry for traps taken in user mode (trap_syscall for
  * ecall, with sepc already past it); they leave through the scheduler.
  */
-noreturn_fn void trap_user(struct trap_frame *tf);
-noreturn_fn void trap_syscall(struct trap_frame *tf);
+noreturn_fn void trap_user(struct thread *t);
+noreturn_fn void trap_syscall(struct thread *t);
 /* From the system-call exit: the fast path set up an entry into a guest (VCPU_FAST_GUEST). */
-noreturn_fn void trap_enter_guest(struct trap_frame *tf);
+noreturn_fn void trap_enter_guest(struct thread *t);
 
 /*
  * The system-call fast path, tried first (a leaf, so nothing spills) once
  * the entry code holds the kernel lock, with the caller's a0..a4 still in
- * place and its frame tf (all of them are in the frame too). It returns two frames, in a0 and
- * a1: the frame to resume (the caller's own, another thread's, or NULL for
- * the general path) and the caller's, whose gp, s0..s11 and pc the entry
- * code then stores unless the caller simply continues. They travel as one
- * 128-bit value (fastpath_exit): GCC 12 gives a function that returns a
- * two-pointer struct a stack frame it never uses.
+ * place (they are in its frame too) and the calling thread t. It returns
+ * two threads, in a0 and a1: the one to resume (the caller, another
+ * thread, or NULL for the general path) and the caller, whose gp, s0..s11
+ * and pc the entry code then stores unless it simply continues. They
+ * travel as one 128-bit value (fastpath_exit): GCC 12 gives a function
+ * that returns a two-pointer struct a stack frame it never uses.
  */
 typedef unsigned __int128 fastpath_exit_t;
 
-static inline fastpath_exit_t fastpath_exit(struct trap_frame *resume, struct trap_frame *self)
+static inline fastpath_exit_t fastpath_exit(struct thread *resume, struct thread *self)
 {
 	return (fastpath_exit_t)(uintptr_t)resume | (fastpath_exit_t)(uintptr_t)self << 64;
 }
 
 fastpath_exit_t fastpath_entry(vireo_cap_t sel, vireo_tag_t tag, vireo_word_t op,
-				uint64_t timeouts, vireo_word_t mr0, struct trap_frame *tf);
+				uint64_t timeouts, vireo_word_t mr0, struct thread *t);
 
-/* Load a user frame and sret into it (sets up the next trap's entry first). */
-noreturn_fn void arch_return_to_user(struct trap_frame *tf);
+/* Load a user thread's frame and sret into it (sets up the next trap's entry first). */
+noreturn_fn void arch_return_to_user(struct thread *t);
 
 /*
  * The same from the system-call fast path only: the current trap came from
- * user mode and `tf` belongs to a thread that last entered the kernel by a
- * system call on this hart, so sstatus and the frame's kernel sp/tp are set.
+ * user mode and t last entered the kernel by a system call on this hart,
+ * so sstatus and the frame's kernel sp/tp are set.
  */
-noreturn_fn void arch_resume_fast(struct trap_frame *tf);
+noreturn_fn void arch_resume_fast(struct thread *t);
 
 /* A trap in virtual user mode (trap_entry_full): registers in the state area. */
-noreturn_fn void trap_vcpu_user(struct trap_frame *tf);
+noreturn_fn void trap_vcpu_user(struct thread *t);
 
 /* Into virtual user mode with the state area's registers (regs: its kernel address). */
-noreturn_fn void arch_resume_vcpu_user(struct trap_frame *tf, void *regs);
+noreturn_fn void arch_resume_vcpu_user(struct thread *t, void *regs);
 
 /* A trap of a guest (trap_entry_guest): registers in the state area, back at V=0. */
-noreturn_fn void trap_vcpu_guest(struct trap_frame *tf);
+noreturn_fn void trap_vcpu_guest(struct thread *t);
 
 /* Into the guest (VS CSRs and hgatp loaded: arch_guest_load) with the state area's registers. */
-noreturn_fn void arch_resume_guest(struct trap_frame *tf, void *regs);
+noreturn_fn void arch_resume_guest(struct thread *t, void *regs);
 
 /* Called from trap_entry for traps taken in supervisor mode. */
 void trap_kernel(struct trap_frame *tf);
