@@ -47,6 +47,7 @@ enum vireo_status thread_bind(struct thread *t, struct task *task, uintptr_t utc
 	t->task = task;
 	t->cspace_l1 = task->cspace.l1;
 	t->cspace_low = cspace_low(&task->cspace);
+	t->space = &task->vm;
 	t->task_next = task->threads;
 	task->threads = t;
 	t->utcb = k;
@@ -97,6 +98,7 @@ static void thread_destroy(struct kobject *obj)
 	/* The fast path may still look up capabilities for it on another hart (sched_drop). */
 	t->cspace_l1 = cspace_no_l1;
 	t->cspace_low = cspace_no_low;
+	t->space = 0;
 	t->utcb = 0;
 }
 

@@ -37,4 +37,5 @@ void asm_offsets(void)
 	DEFINE(SATP_SV39_MODE, SATP_MODE_SV39);
 	DEFINE(PAGE_SHIFT_BITS, PAGE_SHIFT);
 	DEFINE(THREAD_FPU, offsetof(struct thread, fpu));
+	DEFINE(THREAD_FPU_USED, offsetof(struct thread, fpu.used));
 }

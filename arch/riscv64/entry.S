@@ -182,7 +182,8 @@ from_user:
 	.endr
 	csrrw	t0, sscratch, zero	/* the user's sp; sscratch 0 while in the kernel */
 	sd	t0, U_REGS + 2*8(sp)
-	mv	a5, sp			/* a0..a4 stay: the fast path's arguments */
+	mv	a5, a1			/* the fast path's arguments (arch/trap.h) */
+	mv	a1, sp
 	ld	tp, U_KERNEL_TP(sp)
 	ld	sp, U_KERNEL_SP(sp)
 	/* Take the kernel lock here, so that the fast path stays a leaf. */
@@ -193,7 +194,7 @@ from_user:
 	fence	r, rw			/* acquire: the kernel's reads come after */
 	bne	t1, t2, syscall_lock_busy
 syscall_locked:
-	call	fastpath_entry		/* a0: thread to resume or 0; a1: this thread (a5) */
+	call	fastpath_entry		/* a0: thread to resume or 0; a1: this thread */
 	beq	a0, a1, arch_resume_same
 	/* Another thread runs, or the general path: the rest of this one's state goes home. */
 	csrr	t0, sepc
@@ -203,10 +204,12 @@ syscall_locked:
 	sd	x\n, U_REGS + \n*8(a1)
 	.endr
 	beqz	a0, syscall_general
-	/* A switch: if the caller used the FPU, its registers go home first (arch/fpu.h). */
-	csrr	t0, sstatus
-	li	t1, SSTATUS_FS
-	and	t0, t0, t1
+	/*
+	 * A switch: if the caller ever used the FPU, its registers may be
+	 * loaded and changed, and go home first (FS is Off while a thread that
+	 * never did runs: arch/fpu.h).
+	 */
+	lbu	t0, THREAD_FPU_USED(a1)
 	beqz	t0, arch_resume_fast
 	addi	sp, sp, -16
 	sd	a0, 0(sp)
@@ -292,14 +295,15 @@ trap_entry_guest:
 
 syscall_lock_busy:			/* gp, s0..s11 still hold the user's values: C keeps them */
 	addi	sp, sp, -16
-	sd	a5, 0(sp)
+	sd	a1, 0(sp)
 	mv	a0, t1
 	call	klock_wait
-	ld	a5, 0(sp)
+	ld	a1, 0(sp)
 	addi	sp, sp, 16
-	.irp	n, 10,11,12,13,14	/* a0..a4 again, for the fast path */
-	ld	x\n, U_REGS + \n*8(a5)
+	.irp	n, 10,12,13,14		/* the fast path's arguments again */
+	ld	x\n, U_REGS + \n*8(a1)
 	.endr
+	ld	a5, U_REGS + 11*8(a1)
 	j	syscall_locked
 
 	/* Interrupts and exceptions: save everything (t0 is saved already). */

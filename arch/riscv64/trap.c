@@ -175,8 +175,8 @@ static void user_fault(struct thread *t)
 	}
 }
 
-fastpath_exit_t fastpath_entry(vireo_cap_t sel, vireo_tag_t tag, vireo_word_t op,
-				uint64_t timeouts, vireo_word_t mr0, struct thread *t)
+fastpath_exit_t fastpath_entry(vireo_cap_t sel, struct thread *t, vireo_word_t op,
+				uint64_t timeouts, vireo_word_t mr0, vireo_tag_t tag)
 {
 	const struct fastpath_in in = { sel, tag, op, timeouts, mr0 };
 	struct cpu *c = cpu_this(); /* the entry code holds the kernel lock already */

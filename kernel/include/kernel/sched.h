@@ -121,7 +121,7 @@ static inline void sched_enqueue_local(struct cpu *c, struct thread *t)
  */
 static inline void sched_fast_switch(struct cpu *c, struct thread *next)
 {
-	const struct vmspace *vm = &next->task->vm;
+	const struct vmspace *vm = next->space;
 
 	if (c->active_vm != vm) {
 		vmspace_activate(vm);

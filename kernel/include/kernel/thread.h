@@ -36,6 +36,7 @@ struct thread {
 	struct thread *task_next;     /* the task's list of its threads */
 	struct cap_slot **cspace_l1;  /* task->cspace.l1, one load closer for the fast path */
 	struct cap_slot *cspace_low;  /* cspace_low(&task->cspace), closer still */
+	const struct vmspace *space;  /* &task->vm, for the fast path's switch; NULL until bound */
 	struct vireo_utcb *utcb;      /* kernel view of its UTCB; NULL if none */
 	uintptr_t utcb_user;
 	enum thread_state state;

@@ -14,7 +14,8 @@
  * scheduler switches to it (the IPC fast path leaves that to the trap);
  * the hart remembers whose registers it still holds, and then only turns
  * FS to Clean. FS lives in the hart's sstatus only: the exit to user mode
- * keeps it.
+ * keeps it. FS is on only while a thread runs that has used the FPU
+ * (fpu_state.used), so the fast path asks only those about their registers.
  */
 #ifndef ARCH_FPU_H
 #define ARCH_FPU_H
@@ -27,7 +28,7 @@
 struct fpu_state {
 	uint64_t f[32];
 	uint64_t fcsr;
-	bool used;           /* it ran an FP instruction once: f[] holds its registers */
+	bool used;           /* it ran an FP instruction once: f[] holds its registers (entry.S reads it) */
 	const void *loaded_on; /* the hart (struct cpu) that last loaded them */
 };
 

@@ -63,8 +63,9 @@ noreturn_fn void trap_enter_guest(struct thread *t);
 
 /*
  * The system-call fast path, tried first (a leaf, so nothing spills) once
- * the entry code holds the kernel lock, with the caller's a0..a4 still in
- * place (they are in its frame too) and the calling thread t. It returns
+ * the entry code holds the kernel lock, with the caller's a0 and a2..a4
+ * still in place, its a1 (the tag) in a5 and the calling thread in a1,
+ * where the result's second half goes (they are all in its frame too). It returns
  * two threads, in a0 and a1: the one to resume (the caller, another
  * thread, or NULL for the general path) and the caller, whose gp, s0..s11
  * and pc the entry code then stores unless it simply continues. They
@@ -78,8 +79,8 @@ static inline fastpath_exit_t fastpath_exit(struct thread *resume, struct thread
 	return (fastpath_exit_t)(uintptr_t)resume | (fastpath_exit_t)(uintptr_t)self << 64;
 }
 
-fastpath_exit_t fastpath_entry(vireo_cap_t sel, vireo_tag_t tag, vireo_word_t op,
-				uint64_t timeouts, vireo_word_t mr0, struct thread *t);
+fastpath_exit_t fastpath_entry(vireo_cap_t sel, struct thread *t, vireo_word_t op,
+				uint64_t timeouts, vireo_word_t mr0, vireo_tag_t tag);
 
 /* Load a user thread's frame and sret into it (sets up the next trap's entry first). */
 noreturn_fn void arch_return_to_user(struct thread *t);
