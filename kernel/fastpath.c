@@ -1,30 +1,29 @@
-/* The fast path's switch (see kernel/fastpath.h; the path itself is inline there). */
+/* Turning the fast path on and off (see kernel/fastpath.h; the path itself is inline there). */
 #include <kernel/fastpath.h>
 
-vireo_word_t fastpath_call_op = VIREO_IPC_CALL;
-vireo_word_t fastpath_reply_wait_op = VIREO_IPC_REPLY_WAIT;
-vireo_word_t fastpath_send_op = VIREO_IPC_SEND;
+static bool off_for_good;
 
-static bool off_at_boot;
+static void set_ops(struct fastpath_ops ops)
+{
+	for (unsigned i = 0; i < CPU_MAX; i++)
+		cpus[i].fastpath = ops;
+}
+
+void fastpath_boot(bool off)
+{
+	off_for_good = off;
+	fastpath_enable();
+}
 
 void fastpath_disable(void)
 {
-	fastpath_call_op = ~(vireo_word_t)0;
-	fastpath_reply_wait_op = ~(vireo_word_t)0;
-	fastpath_send_op = ~(vireo_word_t)0;
-}
-
-void fastpath_disable_for_good(void)
-{
-	off_at_boot = true;
-	fastpath_disable();
+	set_ops((struct fastpath_ops){ ~0ul, ~0ul, ~0ul });
 }
 
 void fastpath_enable(void)
 {
-	if (off_at_boot)
-		return;
-	fastpath_call_op = VIREO_IPC_CALL;
-	fastpath_reply_wait_op = VIREO_IPC_REPLY_WAIT;
-	fastpath_send_op = VIREO_IPC_SEND;
+	if (off_for_good)
+		fastpath_disable();
+	else
+		set_ops((struct fastpath_ops){ VIREO_IPC_CALL, VIREO_IPC_REPLY_WAIT, VIREO_IPC_SEND });
 }

@@ -146,8 +146,7 @@ noreturn_fn void kernel_main(const struct boot_info *bi)
 	list_archive(bi);
 	run_selftests(bi);
 	crash_if_asked(bi);
-	if (cmdline_find(bi->bootargs, "nofastpath", &v))
-		fastpath_disable_for_good();
+	fastpath_boot(cmdline_find(bi->bootargs, "nofastpath", &v));
 	smp_boot();
 	if (root_start(bi))
 		sched_exit();

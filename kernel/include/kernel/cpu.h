@@ -28,6 +28,15 @@ enum cpu_state {
 	CPU_GOING_OFFLINE, /* asked to stop: it stops when it next idles */
 };
 
+/*
+ * The system-call operations the IPC fast path takes (kernel/fastpath.c);
+ * while it is off, values no call has. Every CPU has a copy, one load from
+ * tp, where a global costs two.
+ */
+struct fastpath_ops {
+	uint64_t call, reply_wait, send;
+};
+
 /* Ready threads of one CPU: a ring per priority and a bitmap of non-empty rings. */
 struct run_queue {
 	int top; /* highest non-empty priority, -1 if none (the fast path's guard: first) */
@@ -37,6 +46,7 @@ struct run_queue {
 
 struct cpu {
 	struct cpu_arch arch;   /* first: the trap entry finds its fields at tp + offset */
+	struct fastpath_ops fastpath;
 	cpu_t id;
 	enum cpu_state state;
 	bool started;           /* set by the hart itself once it runs kernel code (no lock) */

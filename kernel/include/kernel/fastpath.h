@@ -21,14 +21,11 @@
 #include <kernel/vcpu.h>
 #include <vireo/syscall.h>
 
+/* At boot: the fast path on, or off for good (`nofastpath`, for comparing both paths). */
+void fastpath_boot(bool off);
 /* Turn the fast path off for a while (the debugger's IPC tracing) and on again. */
 void fastpath_disable(void);
 void fastpath_enable(void);
-/* Turn it off for good (the `nofastpath` boot option, for comparing both paths). */
-void fastpath_disable_for_good(void);
-
-/* The operations taken fast; fastpath_disable() sets them to values no call has. */
-extern vireo_word_t fastpath_call_op, fastpath_reply_wait_op, fastpath_send_op;
 
 /*
  * The caller's a0..a4 as they were at its ecall: the entry code passes
@@ -293,11 +290,11 @@ static inline void fastpath_vcpu_resume(struct cpu *c, struct thread *t,
 static inline struct thread *fastpath_syscall(struct cpu *c, struct thread *t,
 					      const struct fastpath_in *in)
 {
-	if (in->op == fastpath_call_op)
+	if (in->op == c->fastpath.call)
 		return fastpath_call(c, t, in);
-	if (in->op == fastpath_reply_wait_op)
+	if (in->op == c->fastpath.reply_wait)
 		return fastpath_reply_wait(c, t, in);
-	if (in->op == fastpath_send_op)
+	if (in->op == c->fastpath.send)
 		fastpath_vcpu_resume(c, t, in);
 	return 0;
 }
