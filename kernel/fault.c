@@ -16,7 +16,7 @@ void fault_kill(struct thread *t, const char *why)
 static void send_to(struct thread *t, struct kobject *handler, const char *missing)
 {
 	if (!handler || handler->dead) {
-		t->kmsg_tag = 0;
+		thread_set_kmsg(t, 0);
 		t->doomed = true;
 		kprintf("thread %p: no %s\n", (void *)t, missing);
 		return;
@@ -26,7 +26,7 @@ static void send_to(struct thread *t, struct kobject *handler, const char *missi
 
 void fault_page(struct thread *t, uintptr_t addr, unsigned access)
 {
-	t->kmsg_tag = vireo_tag(VIREO_PROTO_PAGE_FAULT, 2, 0);
+	thread_set_kmsg(t, vireo_tag(VIREO_PROTO_PAGE_FAULT, 2, 0));
 	t->kmsg[0] = (addr & ~(uintptr_t)3) | access;
 	t->kmsg[1] = t->regs.sepc;
 	send_to(t, t->pager, "pager");
@@ -34,7 +34,7 @@ void fault_page(struct thread *t, uintptr_t addr, unsigned access)
 
 void fault_exception(struct thread *t)
 {
-	t->kmsg_tag = vireo_tag(VIREO_PROTO_EXCEPTION, VIREO_EXC_WORDS, 0);
+	thread_set_kmsg(t, vireo_tag(VIREO_PROTO_EXCEPTION, VIREO_EXC_WORDS, 0));
 	arch_exception_words(&t->regs, t->kmsg);
 	send_to(t, t->exc_handler, "exception handler");
 }

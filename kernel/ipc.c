@@ -182,11 +182,12 @@ static void wake(struct thread *t, enum vireo_status st)
 	if (t->kmsg_tag) {
 		/* A faulting thread's registers are its own: it retries, or it dies. */
 		t->doomed = st != VIREO_OK;
-		t->kmsg_tag = 0;
+		thread_set_kmsg(t, 0);
 	} else {
 		thread_set_status(t, st);
 	}
 	t->state = THREAD_READY;
+	t->open_wait = false;
 	t->reply_from = 0;
 	if (t->recv_from)
 		kobject_put(t->recv_from);
@@ -283,7 +284,7 @@ static void fail(struct thread *t, enum vireo_status st)
 {
 	if (t->kmsg_tag) {
 		t->doomed = true;
-		t->kmsg_tag = 0;
+		thread_set_kmsg(t, 0);
 	} else {
 		thread_set_status(t, st);
 	}
@@ -452,6 +453,8 @@ void ipc_receive(struct thread *t, struct kobject *from, uint32_t timeout)
 	if (from)
 		kobject_get(from);
 	block(t, timeout);
+	t->open_wait = t->state == THREAD_RECV_BLOCKED && !from && !t->caller && !t->reply_from &&
+		       !t->timeout.armed;
 }
 
 void ipc_abort(struct thread *t, enum vireo_status st)

@@ -61,6 +61,7 @@ enum vireo_status vcpu_enable(struct thread *t, uintptr_t addr)
 	v->version = VIREO_VCPU_VERSION;
 	arch_vcpu_frame_init(&t->regs, &v->r);
 	t->vcpu = v;
+	t->reply_slow = true;
 	t->vcpu_user = addr;
 	return VIREO_OK;
 }

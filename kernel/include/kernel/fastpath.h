@@ -140,6 +140,7 @@ static inline struct thread *fastpath_irq_trigger(struct cpu *c, struct thread *
 	h->regs.regs[REG_A1] = vireo_tag(VIREO_PROTO_IRQ, 0, 0);
 	h->regs.regs[REG_A2] = irq->label;
 	h->state = THREAD_READY;
+	h->open_wait = false;
 	irq->masked = true;
 	sched_enqueue_local(c, t); /* the caller stays ready behind the handler */
 	sched_fast_switch(c, h);
@@ -171,17 +172,18 @@ static inline struct thread *fastpath_call(struct cpu *c, struct thread *t,
 	g = (struct ipc_gate *)s->obj;
 	r = g->thread;
 	/*
-	 * A receiver that last ran on this hart (or was moved here while
-	 * blocked), in an open wait, with nothing of higher priority ready.
+	 * A receiver in an open wait (no timeout, no caller of its own) that
+	 * last ran on this hart (or was moved here while blocked), with
+	 * nothing of higher priority ready.
 	 */
-	if (unlikely(!r || r->state != THREAD_RECV_BLOCKED || !arch_frame_enters_on(&r->regs, c) ||
-		     ((uintptr_t)r->reply_from | (uintptr_t)r->recv_from | (uintptr_t)r->caller) ||
-		     r->timeout.armed || (int)r->priority < c->rq.top))
+	if (unlikely(!r || !r->open_wait || !arch_frame_enters_on(&r->regs, c) ||
+		     (int)r->priority < c->rq.top))
 		return 0;
 
 	/* Point of no return. */
 	fastpath_copy(t, r, tag, g->label | (s->rights & GATE_LABEL_RIGHTS_MASK));
 	r->state = THREAD_READY;
+	r->open_wait = false;
 	t->state = THREAD_RECV_BLOCKED;
 	t->reply_from = r;
 	r->caller = t;
@@ -201,7 +203,7 @@ static inline struct thread *fastpath_reply_wait(struct cpu *cpu, struct thread 
 	 */
 	if (unlikely(!c || c->state != THREAD_RECV_BLOCKED || c->reply_from != t ||
 		     !arch_frame_enters_on(&c->regs, cpu) ||
-		     (c->kmsg_tag | (uintptr_t)c->vcpu) || c->timeout.armed ||
+		     c->reply_slow || c->timeout.armed ||
 		     t->sendq_head ||
 		     t->irq_head || !fastpath_simple_tag(in->tag) ||
 		     (in->timeouts >> 32) != VIREO_TIMEOUT_NEVER ||
@@ -214,6 +216,7 @@ static inline struct thread *fastpath_reply_wait(struct cpu *cpu, struct thread 
 	c->reply_from = 0;
 	t->caller = 0;
 	t->state = THREAD_RECV_BLOCKED;
+	t->open_wait = true; /* (the receive is open, no timeout) */
 	sched_fast_switch(cpu, c);
 	return c;
 }

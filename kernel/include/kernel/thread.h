@@ -49,6 +49,13 @@ struct thread {
 	unsigned held;                /* sched_hold()s under way: it must not run */
 
 	/* IPC. */
+	/*
+	 * RECV_BLOCKED in an open receive with no timeout and no reply
+	 * capability held: a call may go straight in (the fast path's guard).
+	 * Set when it blocks so (ipc_receive, the fast path), cleared when it
+	 * leaves RECV_BLOCKED; false while it runs.
+	 */
+	bool open_wait;
 	struct thread *caller;        /* implicit reply capability: it waits for my reply */
 	struct thread *reply_from;    /* RECV_BLOCKED for this thread's reply (a call) */
 	struct kobject *recv_from;    /* closed receive from this object; NULL = open */
@@ -71,9 +78,11 @@ struct thread {
 	 * exception). While one is under way the thread's own registers and
 	 * UTCB are untouched; the reply goes to kmsg handling instead.
 	 */
-	vireo_tag_t kmsg_tag;         /* 0: none under way */
+	vireo_tag_t kmsg_tag;         /* 0: none under way (thread_set_kmsg) */
 	vireo_word_t kmsg[VIREO_EXC_WORDS];
 	bool doomed;                  /* its fault could not be handled: delete it */
+	/* Replies to it take the general path: a kernel message is under way, or it is a vCPU. */
+	bool reply_slow;
 
 	/* vCPU mode (kernel/vcpu.c). */
 	struct vireo_vcpu_state *vcpu; /* kernel view of its state area; NULL: not a vCPU */
@@ -104,6 +113,13 @@ must_check enum vireo_status thread_bind(struct thread *t, struct task *task, ui
 
 /* Set ip/sp and make an inactive, bound thread ready. */
 void thread_start(struct thread *t, uintptr_t ip, uintptr_t sp);
+
+/* A kernel message on t's behalf begins (its tag) or ends (0). */
+static inline void thread_set_kmsg(struct thread *t, vireo_tag_t tag)
+{
+	t->kmsg_tag = tag;
+	t->reply_slow = tag || t->vcpu;
+}
 
 /* Write a syscall's status into the thread's saved a0. */
 static inline void thread_set_status(struct thread *t, enum vireo_status st)
