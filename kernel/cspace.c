@@ -15,8 +15,13 @@ enum vireo_status cspace_init(struct cspace *cs, struct factory *f)
 	enum vireo_status st = factory_alloc_page(f, (void **)&cs->l1);
 
 	cs->factory = f;
-	if (st == VIREO_OK)
-		st = factory_alloc_page(f, (void **)&cs->l1[0]);
+	if (st != VIREO_OK)
+		return st;
+	st = factory_alloc_page(f, (void **)&cs->l1[0]);
+	if (st != VIREO_OK) {
+		factory_free_page(f, cs->l1);
+		cs->l1 = 0;
+	}
 	return st;
 }
 

@@ -125,10 +125,12 @@ static void test_sparse_tables_are_charged(void **state)
 
 	(void)state;
 	assert_int_equal(cspace_init(&cs, &fac), VIREO_OK);
-	assert_int_equal(fac.quota.used, 4096); /* the first level */
+	assert_int_equal(fac.quota.used, 2 * 4096); /* the first level and the first table */
+	assert_non_null(cspace_low(&cs));
 	assert_int_equal(cspace_insert(&cs, 1, &a, VIREO_CAP_ALL), VIREO_OK);
 	assert_int_equal(cspace_insert(&cs, 127, &a, VIREO_CAP_ALL), VIREO_OK);
-	assert_int_equal(fac.quota.used, 2 * 4096); /* one second-level table */
+	assert_int_equal(fac.quota.used, 2 * 4096); /* selectors 0..127: in the first table */
+	assert_ptr_equal(cspace_lookup(&cs, 127), &cspace_low(&cs)[127]);
 	assert_int_equal(cspace_insert(&cs, 128, &a, VIREO_CAP_ALL), VIREO_OK);
 	assert_int_equal(cspace_insert(&cs, 60000, &a, VIREO_CAP_ALL), VIREO_OK);
 	assert_int_equal(fac.quota.used, 4 * 4096);
@@ -136,6 +138,18 @@ static void test_sparse_tables_are_charged(void **state)
 	cspace_destroy(&cs);
 	assert_int_equal(fac.quota.used, 0);
 	assert_int_equal(a.refs, 0);
+}
+
+static void test_init_without_quota_charges_nothing(void **state)
+{
+	struct cspace cs;
+
+	(void)state;
+	fac.quota.limit = 4096; /* the first level, not the first table */
+	assert_int_equal(cspace_init(&cs, &fac), VIREO_E_QUOTA);
+	assert_int_equal(fac.quota.used, 0);
+	assert_null(cs.l1);
+	cspace_destroy(&cs);
 }
 
 static void test_quota_exhaustion_changes_nothing(void **state)
@@ -268,6 +282,7 @@ int main(void)
 		cmocka_unit_test_setup(test_insert_lookup_remove, setup),
 		cmocka_unit_test_setup(test_selectors_out_of_range, setup),
 		cmocka_unit_test_setup(test_sparse_tables_are_charged, setup),
+		cmocka_unit_test_setup(test_init_without_quota_charges_nothing, setup),
 		cmocka_unit_test_setup(test_quota_exhaustion_changes_nothing, setup),
 		cmocka_unit_test_setup(test_replace_drops_the_old_reference, setup),
 		cmocka_unit_test_setup(test_dead_objects_get_no_new_capabilities, setup),

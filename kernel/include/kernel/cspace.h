@@ -57,7 +57,7 @@ static inline struct cap_slot *cspace_low(const struct cspace *cs)
 	return cs->l1[0];
 }
 
-/* Create an empty space (l1 and the first l2 table) whose tables are charged to `f`. */
+/* Create an empty space (l1 and the first l2 table) whose tables are charged to `f`; on failure nothing is charged. */
 must_check enum vireo_status cspace_init(struct cspace *cs, struct factory *f);
 
 /* Remove every capability and free the tables (task destruction). */
