@@ -401,8 +401,8 @@ again:
 		idle(c);
 		reap(c);
 	}
-	/* The fast path lets calls into threads with open_wait set: never one that runs. */
-	check(!next->open_wait);
+	/* The fast path trusts both to mean a blocked thread: never one that runs. */
+	check(!next->open_wait && !next->reply_from);
 	switched = next != c->running;
 	sched_set_running(c, next);
 	/* A vCPU's registers and address space may change here; it may even die. */

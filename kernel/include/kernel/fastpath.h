@@ -198,10 +198,11 @@ static inline struct thread *fastpath_reply_wait(struct cpu *cpu, struct thread 
 
 	/*
 	 * A caller that last ran on this hart (or was moved here) waiting for
-	 * exactly this reply, and no sender queued for the next receive. Not
-	 * a vCPU: events that came while it waited enter on its way out.
+	 * exactly this reply (so it is RECV_BLOCKED: thread.reply_from), and
+	 * no sender queued for the next receive. Not a vCPU: events that came
+	 * while it waited enter on its way out.
 	 */
-	if (unlikely(!c || c->state != THREAD_RECV_BLOCKED || c->reply_from != t ||
+	if (unlikely(!c || c->reply_from != t ||
 		     !arch_frame_enters_on(&c->regs, cpu) ||
 		     c->reply_slow || c->timeout.armed ||
 		     t->sendq_head ||

@@ -57,7 +57,13 @@ struct thread {
 	 */
 	bool open_wait;
 	struct thread *caller;        /* implicit reply capability: it waits for my reply */
-	struct thread *reply_from;    /* RECV_BLOCKED for this thread's reply (a call) */
+	/*
+	 * RECV_BLOCKED for this thread's reply (a call). Set only together
+	 * with RECV_BLOCKED and cleared whenever the thread leaves it, so a
+	 * thread with reply_from set is RECV_BLOCKED (the fast reply relies
+	 * on that; the scheduler checks it never runs such a thread).
+	 */
+	struct thread *reply_from;
 	struct kobject *recv_from;    /* closed receive from this object; NULL = open */
 	struct thread *sendq_head;    /* threads waiting to send to me, FIFO */
 	struct thread *sendq_tail;
