@@ -63,19 +63,25 @@ must_check enum vireo_status cspace_init(struct cspace *cs, struct factory *f);
 /* Remove every capability and free the tables (task destruction). */
 void cspace_destroy(struct cspace *cs);
 
-/* The slot for `sel` if it holds a capability, else NULL. */
-static inline struct cap_slot *cspace_lookup(const struct cspace *cs, vireo_cap_t sel)
+/* The slot for `sel` in the space whose first level is l1, if it holds a capability, else NULL. */
+static inline struct cap_slot *cspace_lookup_l1(struct cap_slot *const *l1, vireo_cap_t sel)
 {
 	struct cap_slot *l2;
 	struct cap_slot *s;
 
 	if (sel >= CSPACE_MAX_SELECTORS)
 		return 0;
-	l2 = cs->l1[sel >> CSPACE_L2_BITS];
+	l2 = l1[sel >> CSPACE_L2_BITS];
 	if (!l2)
 		return 0;
 	s = &l2[sel & (CSPACE_L2_SLOTS - 1)];
 	return s->obj ? s : 0;
+}
+
+/* The slot for `sel` if it holds a capability, else NULL. */
+static inline struct cap_slot *cspace_lookup(const struct cspace *cs, vireo_cap_t sel)
+{
+	return cspace_lookup_l1(cs->l1, sel);
 }
 
 /* The object behind `sel` if its capability has all of `rights`; status says why not. */

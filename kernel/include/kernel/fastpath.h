@@ -51,19 +51,13 @@ static inline bool fastpath_simple_tag(vireo_tag_t tag)
  */
 static inline struct cap_slot *fastpath_slot(const struct thread *t, vireo_cap_t sel)
 {
-	struct cap_slot *l2, *s;
+	struct cap_slot *s;
 
 	if (likely(sel < CSPACE_L2_SLOTS)) {
 		s = &t->cspace_low[sel];
 		return s->obj ? s : 0;
 	}
-	if (sel >= CSPACE_MAX_SELECTORS)
-		return 0;
-	l2 = t->cspace_l1[sel >> CSPACE_L2_BITS];
-	if (!l2)
-		return 0;
-	s = &l2[sel & (CSPACE_L2_SLOTS - 1)];
-	return s->obj ? s : 0;
+	return cspace_lookup_l1(t->cspace_l1, sel);
 }
 
 /* Status, tag, label, and exactly the message's words (MRs beyond it stay as they were). */
