@@ -141,6 +141,74 @@ VTEST(ipc_receive_timeouts)
 	return true;
 }
 
+/*
+ * A server that waits with the timeout the test sets (0: none), counts
+ * the timeouts, and answers each call with the count.
+ */
+struct patient {
+	vireo_cap_t gate;
+	volatile uint32_t timeout;
+	volatile unsigned timeouts;
+};
+
+static void patient_server(void *arg)
+{
+	struct patient *p = arg;
+
+	for (;;) {
+		struct vireo_ret r = vireo_wait(p->timeout);
+
+		if (r.status == VIREO_E_TIMEOUT) {
+			p->timeouts++;
+			continue;
+		}
+		vireo_utcb()->mr[0] = p->timeouts;
+		vireo_reply(vireo_tag(0, 1, 0));
+	}
+}
+
+/*
+ * Calls reach a receiver whether it waits with a timeout (the general
+ * path) or without (the fast path, when on), before its timeouts and
+ * between them; a call ends the wait's timeout, and a timeout ends the
+ * wait (neither outlives it).
+ */
+VTEST(ipc_receiver_with_timeouts_gets_every_call)
+{
+	static struct patient p;
+	vireo_cap_t server;
+
+	p.gate = vt_sel();
+	p.timeout = vireo_timeout_ns(20000000);
+	EXPECT(vt_thread(&server, patient_server, &p));
+	EXPECT_ST(vireo_factory_create_gate(VIREO_SEL_FACTORY, p.gate, server, 0x40), VIREO_OK);
+	vt_sleep_us(1000);
+	/* Into the 20 ms wait; the next waits have no timeout: the first must not fire there. */
+	p.timeout = VIREO_TIMEOUT_NEVER;
+	EXPECT_ST(vireo_call(p.gate, vireo_tag(0, 0, 0), 0).status, VIREO_OK);
+	EXPECT(vireo_utcb()->mr[0] == 0);
+	vt_sleep_us(40000);
+	EXPECT(p.timeouts == 0);
+	/* Into a wait without timeout; the next ones time out every 2 ms. */
+	p.timeout = vireo_timeout_ns(2000000);
+	EXPECT_ST(vireo_call(p.gate, vireo_tag(0, 0, 0), 0).status, VIREO_OK);
+	while (p.timeouts < 3)
+		vt_sleep_us(1000);
+	EXPECT_ST(vireo_call(p.gate, vireo_tag(0, 0, 0), 0).status, VIREO_OK);
+	EXPECT(vireo_utcb()->mr[0] >= 3);
+	p.timeout = VIREO_TIMEOUT_NEVER;
+	vt_sleep_us(5000); /* (a timed wait under way ends) */
+	for (unsigned i = 0; i < 3; i++) {
+		unsigned seen = p.timeouts;
+
+		EXPECT_ST(vireo_call(p.gate, vireo_tag(0, 0, 0), 0).status, VIREO_OK);
+		EXPECT(vireo_utcb()->mr[0] == seen);
+	}
+	EXPECT_ST(vireo_kobject_delete(server), VIREO_OK);
+	EXPECT_ST(vireo_kobject_delete(p.gate), VIREO_OK);
+	return true;
+}
+
 /* A thread that exists but never receives. */
 static void deaf(void *arg)
 {
