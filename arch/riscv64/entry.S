@@ -327,17 +327,43 @@ trap_from_user:
 	j	boot_fail
 
 /*
+ * The next trap of thread a0 comes to its vector (trap_entry, or the vCPU
+ * ones) and runs on this hart's kernel stack and per-CPU data. Uses t0.
+ */
+.macro enter_on_this_hart
+	ld	t0, U_TRAP_ENTRY(a0)
+	csrw	stvec, t0
+	ld	t0, PERCPU_STACK_TOP(tp)
+	sd	t0, U_KERNEL_SP(a0)
+	sd	tp, U_KERNEL_TP(a0)
+.endm
+
+/*
+ * Out of the kernel with thread a0 and the registers of its state area
+ * (a1, a kernel address); sstatus (and hstatus) are set. The lock goes
+ * before the loads: they read the task's own memory only.
+ */
+.macro resume_from_state_area
+	csrw	sscratch, a0
+	ld	t0, VR_PC(a1)
+	csrw	sepc, t0
+	klock_release_asm
+	ld	x1, VR_X + 1*8(a1)
+	.irp	n, 2,3,4,5,6,7,8,9,10,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	ld	x\n, VR_X + \n*8(a1)
+	.endr
+	ld	a1, VR_X + 11*8(a1)
+	sret
+.endm
+
+/*
  * arch_return_to_user(thread): the next user trap saves into its frame and
  * runs on the current kernel stack's top (every kernel entry from user mode
  * starts afresh: the kernel keeps no state on the stack between entries).
  */
 	.globl arch_return_to_user
 arch_return_to_user:
-	ld	t0, U_TRAP_ENTRY(a0)
-	csrw	stvec, t0
-	ld	t0, PERCPU_STACK_TOP(tp)
-	sd	t0, U_KERNEL_SP(a0)
-	sd	tp, U_KERNEL_TP(a0)
+	enter_on_this_hart
 	/* U-mode with interrupts on after sret; FS stays (arch/fpu.h). */
 	li	t0, SSTATUS_SPP
 	csrc	sstatus, t0
@@ -369,30 +395,16 @@ arch_resume_fast:
 /*
  * arch_resume_vcpu_user(thread, regs): into virtual user mode with the
  * registers of the state area (regs, a kernel address); the next trap
- * saves there again (trap_entry_full). The lock goes before the loads:
- * they read the task's own memory only.
+ * saves there again (trap_entry_full).
  */
 	.globl arch_resume_vcpu_user
 arch_resume_vcpu_user:
-	ld	t0, U_TRAP_ENTRY(a0)
-	csrw	stvec, t0
-	ld	t0, PERCPU_STACK_TOP(tp)
-	sd	t0, U_KERNEL_SP(a0)
-	sd	tp, U_KERNEL_TP(a0)
+	enter_on_this_hart
 	li	t0, SSTATUS_SPP
 	csrc	sstatus, t0
 	li	t0, SSTATUS_SPIE
 	csrs	sstatus, t0
-	csrw	sscratch, a0
-	ld	t0, VR_PC(a1)
-	csrw	sepc, t0
-	klock_release_asm
-	ld	x1, VR_X + 1*8(a1)
-	.irp	n, 2,3,4,5,6,7,8,9,10,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	ld	x\n, VR_X + \n*8(a1)
-	.endr
-	ld	a1, VR_X + 11*8(a1)
-	sret
+	resume_from_state_area
 
 /*
  * arch_resume_guest(thread, regs): into the guest (VS-mode, V=1) with the
@@ -401,25 +413,12 @@ arch_resume_vcpu_user:
  */
 	.globl arch_resume_guest
 arch_resume_guest:
-	ld	t0, U_TRAP_ENTRY(a0)
-	csrw	stvec, t0
-	ld	t0, PERCPU_STACK_TOP(tp)
-	sd	t0, U_KERNEL_SP(a0)
-	sd	tp, U_KERNEL_TP(a0)
+	enter_on_this_hart
 	li	t0, SSTATUS_SPIE	/* SPP says VS or VU (arch_guest_load) */
 	csrs	sstatus, t0
 	li	t0, HSTATUS_SPV
 	csrs	CSR_HSTATUS, t0
-	csrw	sscratch, a0
-	ld	t0, VR_PC(a1)
-	csrw	sepc, t0
-	klock_release_asm
-	ld	x1, VR_X + 1*8(a1)
-	.irp	n, 2,3,4,5,6,7,8,9,10,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	ld	x\n, VR_X + \n*8(a1)
-	.endr
-	ld	a1, VR_X + 11*8(a1)
-	sret
+	resume_from_state_area
 
 /*
  * arch_resume_same(thread): the fast path's way back into the thread that

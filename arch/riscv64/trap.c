@@ -211,18 +211,30 @@ noreturn_fn void trap_syscall(struct thread *t)
 	sched_exit();
 }
 
-noreturn_fn void trap_user(struct thread *t)
+/*
+ * What every trap from user mode (or virtual user mode) shares, under the
+ * kernel lock: an interrupt is served, a thread deleted meanwhile is left,
+ * an FP instruction after a switch gets its registers and retries.
+ * Whether the trap is still the thread's own to handle. Always inline: a
+ * call here cost the vCPU's ecall round trip ten instructions.
+ */
+static inline __attribute__((always_inline)) bool trap_user_common(struct thread *t)
 {
 	struct trap_frame *tf = &t->regs;
 
-	klock_acquire();
-	if (tf->scause & SCAUSE_INTERRUPT)
+	if (tf->scause & SCAUSE_INTERRUPT) {
 		trap_interrupt(tf);
-	else if (t->obj.dead)
-		; /* its hart just leaves it (sched_drop) */
-	else if (tf->scause == EXC_ILLEGAL_INST && arch_fpu_first_use(&t->fpu))
-		; /* its FP registers are loaded now: it retries */
-	else
+		return false;
+	}
+	if (t->obj.dead)
+		return false; /* its hart just leaves it (sched_drop) */
+	return !(tf->scause == EXC_ILLEGAL_INST && arch_fpu_first_use(&t->fpu));
+}
+
+noreturn_fn void trap_user(struct thread *t)
+{
+	klock_acquire();
+	if (trap_user_common(t))
 		user_fault(t);
 	sched_exit();
 }
@@ -249,16 +261,8 @@ noreturn_fn void trap_vcpu_guest(struct thread *t)
 
 noreturn_fn void trap_vcpu_user(struct thread *t)
 {
-	struct trap_frame *tf = &t->regs;
-
 	klock_acquire();
-	if (tf->scause & SCAUSE_INTERRUPT)
-		trap_interrupt(tf);
-	else if (t->obj.dead)
-		; /* its hart just leaves it (sched_drop) */
-	else if (tf->scause == EXC_ILLEGAL_INST && arch_fpu_first_use(&t->fpu))
-		; /* its FP registers are loaded now: it retries */
-	else
+	if (trap_user_common(t))
 		vcpu_user_trap(t); /* every trap in virtual user mode is its guest kernel's */
 	sched_continue(t);
 	sched_exit();
