@@ -310,15 +310,16 @@ enum vireo_status vmspace_map(struct vmspace *vs, uintptr_t va, paddr_t pa, unsi
 
 	check(vmspace_order_ok(order) && (rights & VIREO_MEM_RWX));
 	check(IS_ALIGNED(va, PAGE_SIZE << order) && va < vmspace_limit(vs));
-	if (vmspace_lookup(vs, va, &old))
-		return VIREO_E_EXISTS;
 	t = pt_walk(root_for(vs, va), va, level, charged_table, vs->factory);
-	if (!t)
-		return VIREO_E_QUOTA;
+	if (!t) /* a larger mapping on the way, or no table could be paid for */
+		return vmspace_lookup(vs, va, &old) ? VIREO_E_EXISTS : VIREO_E_QUOTA;
 	if (pte_valid(t[i])) {
-		/* A table below: reuse the slot for the superpage if nothing is left in it. */
-		pte_t *below = va_ptr(phys_to_virt(pte_pa(t[i])));
+		pte_t *below;
 
+		if (pte_is_leaf(t[i]))
+			return VIREO_E_EXISTS;
+		/* A table below: reuse the slot for the superpage if nothing is left in it. */
+		below = va_ptr(phys_to_virt(pte_pa(t[i])));
 		if (!subtree_empty(below, level - 1))
 			return VIREO_E_EXISTS;
 		t[i] = pte_leaf(pa, pte_perm(rights));
