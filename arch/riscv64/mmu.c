@@ -67,7 +67,7 @@ pte_t *pt_walk(pte_t *root, uintptr_t v, unsigned level, pte_t *(*alloc)(void *c
 		}
 		if (pte_is_leaf(*e))
 			return 0;
-		t = va_ptr(phys_to_virt(pte_pa(*e)));
+		t = pte_next_table(*e);
 	}
 	return t;
 }

@@ -150,7 +150,7 @@ static void free_tables(struct factory *f, pte_t *table, unsigned level, unsigne
 		pte_t e = table[i];
 
 		if (pte_valid(e) && !pte_is_leaf(e) && level > 0)
-			free_tables(f, va_ptr(phys_to_virt(pte_pa(e))), level - 1, PT_ENTRIES,
+			free_tables(f, pte_next_table(e), level - 1, PT_ENTRIES,
 				    TABLE_ORDER);
 	}
 	factory_free_pages(f, table, order);
@@ -165,7 +165,7 @@ static bool subtree_empty(const pte_t *table, unsigned level)
 		if (!pte_valid(e))
 			continue;
 		if (pte_is_leaf(e) || level == 0 ||
-		    !subtree_empty(va_ptr(phys_to_virt(pte_pa(e))), level - 1))
+		    !subtree_empty(pte_next_table(e), level - 1))
 			return false;
 	}
 	return true;
@@ -197,7 +197,7 @@ static void for_each_node(const struct vmspace *vs, pte_t *table, unsigned level
 			if (companion(vs, table)[i])
 				fn(companion(vs, table)[i], ctx);
 		} else if (level > 0) {
-			for_each_node(vs, va_ptr(phys_to_virt(pte_pa(e))), level - 1, PT_ENTRIES, fn,
+			for_each_node(vs, pte_next_table(e), level - 1, PT_ENTRIES, fn,
 				      ctx);
 		}
 	}
@@ -296,7 +296,7 @@ static pte_t *find_leaf(const struct vmspace *vs, uintptr_t va, pte_t **table, u
 		}
 		if (l == 0)
 			return 0;
-		t = va_ptr(phys_to_virt(pte_pa(*e)));
+		t = pte_next_table(*e);
 	}
 }
 
@@ -319,7 +319,7 @@ enum vireo_status vmspace_map(struct vmspace *vs, uintptr_t va, paddr_t pa, unsi
 		if (pte_is_leaf(t[i]))
 			return VIREO_E_EXISTS;
 		/* A table below: reuse the slot for the superpage if nothing is left in it. */
-		below = va_ptr(phys_to_virt(pte_pa(t[i])));
+		below = pte_next_table(t[i]);
 		if (!subtree_empty(below, level - 1))
 			return VIREO_E_EXISTS;
 		t[i] = pte_leaf(pa, pte_perm(rights));
@@ -350,7 +350,7 @@ uintptr_t vmspace_hole_end(const struct vmspace *vs, uintptr_t va)
 
 		if (!pte_valid(*e) || l == 0 || pte_is_leaf(*e))
 			return ALIGN_DOWN(va, span) + span;
-		t = va_ptr(phys_to_virt(pte_pa(*e)));
+		t = pte_next_table(*e);
 	}
 }
 

@@ -11,6 +11,7 @@
 #ifndef ARCH_MMU_H
 #define ARCH_MMU_H
 
+#include <arch/layout.h>
 #include <kernel/arch.h>
 #include <kernel/compiler.h>
 #include <kernel/types.h>
@@ -51,6 +52,16 @@ static inline pte_t pte_table(paddr_t p)
 static inline bool pte_valid(pte_t e) { return e & PTE_V; }
 static inline bool pte_is_leaf(pte_t e) { return e & (PTE_R | PTE_W | PTE_X); }
 static inline paddr_t pte_pa(pte_t e) { return pa((e >> PTE_PPN_SHIFT) << PAGE_SHIFT); }
+
+/*
+ * The table a valid non-leaf entry points to. Only the kernel writes such
+ * entries, with pages of its own from the direct map, so this needs none
+ * of phys_to_virt's checks (walks do it at every level).
+ */
+static inline pte_t *pte_next_table(pte_t e)
+{
+	return (pte_t *)(DIRECT_MAP_BASE + pa_val(pte_pa(e)));
+}
 
 /* Index of `v` in a table at `level` (2 = root, 0 = last). */
 static inline unsigned pt_index(uintptr_t v, unsigned level)
