@@ -63,14 +63,14 @@ noreturn_fn void trap_enter_guest(struct thread *t);
 
 /*
  * The system-call fast path, tried first (a leaf, so nothing spills) once
- * the entry code holds the kernel lock, with the caller's a0 and a2..a4
- * still in place, its a1 (the tag) in a5 and the calling thread in a1,
- * where the result's second half goes (they are all in its frame too). It returns
- * two threads, in a0 and a1: the one to resume (the caller, another
- * thread, or NULL for the general path) and the caller, whose gp, s0..s11
- * and pc the entry code then stores unless it simply continues. They
- * travel as one 128-bit value (fastpath_exit): GCC 12 gives a function
- * that returns a two-pointer struct a stack frame it never uses.
+ * the entry code holds the kernel lock. The caller's a0 and a2..a4 are
+ * still in place, its a1 (the tag) is in a5, and the calling thread is in
+ * a1, where the result's second half goes (its frame holds them all too).
+ * It returns two threads, in a0 and a1: the one to resume (the caller,
+ * another thread, or NULL for the general path) and the caller, whose gp,
+ * s0..s11 and pc the entry code then stores unless it simply continues.
+ * They travel as one 128-bit value (fastpath_exit): GCC 12 gives a
+ * function that returns a two-pointer struct a stack frame it never uses.
  */
 typedef unsigned __int128 fastpath_exit_t;
 
