@@ -374,10 +374,7 @@ void sched_continue(struct thread *t)
 
 noreturn_fn void sched_leave_to(struct cpu *c, struct thread *t)
 {
-	if (c->active_vm != sched_space(t)) {
-		vmspace_activate(sched_space(t));
-		c->active_vm = sched_space(t);
-	}
+	sched_activate(c, sched_space(t));
 	if (t->vcpu)
 		vcpu_return_to_user(t);
 	arch_return_to_user(t);
@@ -408,10 +405,7 @@ again:
 	/* A vCPU's registers and address space may change here; it may even die. */
 	if (next->vcpu && !vcpu_before_user(next))
 		goto again;
-	if (c->active_vm != sched_space(next)) {
-		vmspace_activate(sched_space(next));
-		c->active_vm = sched_space(next);
-	}
+	sched_activate(c, sched_space(next));
 	if (switched) {
 		c->slice_over = false;
 		if (!c->slice_timer.armed)

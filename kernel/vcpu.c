@@ -395,10 +395,7 @@ void vcpu_user_trap(struct thread *t)
 	if (!sched_may_continue(c, t))
 		return;
 	vm = &t->task->vm;
-	if (c->active_vm != vm) {
-		vmspace_activate(vm);
-		c->active_vm = vm;
-	}
+	sched_activate(c, vm);
 	arch_return_to_user(t);
 }
 

@@ -6,13 +6,7 @@
  * Each returns 1 when the access completed, 0 when it faulted.
  */
 #include <arch/csr.h>
-
-	.macro extable insn, fixup
-	.pushsection __ex_table, "a"
-	.balign	8
-	.dword	\insn, \fixup
-	.popsection
-	.endm
+#include <arch/extable.h>
 
 	.option push
 	.option arch, +h

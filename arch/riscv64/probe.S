@@ -4,13 +4,7 @@
  * dying. Each probe returns 1 when the access completed, 0 when it faulted.
  */
 #include <arch/csr.h>
-
-	.macro extable insn, fixup
-	.pushsection __ex_table, "a"
-	.balign	8
-	.dword	\insn, \fixup
-	.popsection
-	.endm
+#include <arch/extable.h>
 
 	.text
 	.globl arch_probe_read

@@ -216,6 +216,14 @@ static inline struct thread *fastpath_reply_wait(struct cpu *cpu, struct thread 
 	return c;
 }
 
+/* A fast vcpu_resume's first step: the state area says it left its kernel mode. */
+static inline void fastpath_vcpu_leave_kernel_mode(struct vireo_vcpu_state *v, uint32_t state)
+{
+	__atomic_store_n(&v->state, state | VCPU_USER_MODE_SETS, __ATOMIC_RELAXED);
+	if (v->sticky)
+		__atomic_fetch_and(&v->sticky, ~VIREO_VCPU_STICKY_PENDING, __ATOMIC_RELAXED);
+}
+
 /*
  * The same into the guest of the Vm the vCPU entered last (extended mode):
  * the exit loads the guest's state (vcpu_return_to_user).
@@ -231,9 +239,7 @@ static inline void fastpath_guest_resume(struct cpu *c, struct thread *t, uint32
 		     !(s->rights & VIREO_CAP_WRITE) || t->irq_head || t->sendq_head))
 		return;
 	/* Point of no return. */
-	__atomic_store_n(&v->state, state | VCPU_USER_MODE_SETS, __ATOMIC_RELAXED);
-	if (v->sticky)
-		__atomic_fetch_and(&v->sticky, ~VIREO_VCPU_STICKY_PENDING, __ATOMIC_RELAXED);
+	fastpath_vcpu_leave_kernel_mode(v, state);
 	arch_vcpu_enter_guest_mode(&t->regs);
 	t->vcpu_vm = vm;
 	t->vcpu_fast_resumed = VCPU_FAST_GUEST;
@@ -272,15 +278,10 @@ static inline void fastpath_vcpu_resume(struct cpu *c, struct thread *t,
 		     !(s->rights & VIREO_CAP_WRITE) || t->irq_head || t->sendq_head))
 		return;
 	/* Point of no return. */
-	__atomic_store_n(&v->state, state | VCPU_USER_MODE_SETS, __ATOMIC_RELAXED);
-	if (v->sticky)
-		__atomic_fetch_and(&v->sticky, ~VIREO_VCPU_STICKY_PENDING, __ATOMIC_RELAXED);
+	fastpath_vcpu_leave_kernel_mode(v, state);
 	arch_vcpu_enter_user_mode(&t->regs);
 	t->vcpu_task = task;
-	if (c->active_vm != &task->vm) {
-		vmspace_activate(&task->vm);
-		c->active_vm = &task->vm;
-	}
+	sched_activate(c, &task->vm);
 	t->vcpu_fast_resumed = VCPU_FAST_USER;
 }
 

@@ -114,6 +114,15 @@ static inline void sched_enqueue_local(struct cpu *c, struct thread *t)
 	(*head)->rq_prev = t;
 }
 
+/* Put vm in this CPU's satp unless it is there already. */
+static inline void sched_activate(struct cpu *c, const struct vmspace *vm)
+{
+	if (c->active_vm != vm) {
+		vmspace_activate(vm);
+		c->active_vm = vm;
+	}
+}
+
 /*
  * Make `next`, which the fast path made ready (it was blocked in a system
  * call on this CPU, it is not queued), the running thread in its address
@@ -121,12 +130,7 @@ static inline void sched_enqueue_local(struct cpu *c, struct thread *t)
  */
 static inline void sched_fast_switch(struct cpu *c, struct thread *next)
 {
-	const struct vmspace *vm = next->space;
-
-	if (c->active_vm != vm) {
-		vmspace_activate(vm);
-		c->active_vm = vm;
-	}
+	sched_activate(c, next->space);
 	/*
 	 * A plain store, unlike sched_set_running: as an atomic store it costs
 	 * an instruction on the fast path (the compiler may not move it), and an
